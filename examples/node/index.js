@@ -1,0 +1,270 @@
+'use strict';
+
+// Example worker for Multiplexer: a plain HTTP server on one port, core modules only.
+// Usage: node index.js <port>   (or PORT=<port> node index.js)
+
+const http = require('node:http');
+const crypto = require('node:crypto');
+const { spawn } = require('node:child_process');
+
+const port = Number(process.argv[2] ?? process.env.PORT);
+if (!Number.isInteger(port) || port < 1 || port > 65535) {
+  console.error('usage: node index.js <port>  (or set PORT)');
+  process.exit(2);
+}
+
+const startDelayMs = Number(process.env.WORKER_START_DELAY_MS) || 0;
+const silent = process.env.WORKER_SILENT === '1';
+const version = process.env.WORKER_VERSION || '1';
+const pid = process.pid;
+
+let inflight = 0;
+let inflightMaxEver = 0;
+let served = 0;
+// One entry per in-flight request: the highest in-flight count seen while it was active.
+const active = new Set();
+
+function track(res) {
+  const tracker = { max: 0 };
+  inflight++;
+  active.add(tracker);
+  for (const t of active) t.max = Math.max(t.max, inflight);
+  inflightMaxEver = Math.max(inflightMaxEver, inflight);
+
+  let done = false;
+  const release = () => {
+    if (done) return;
+    done = true;
+    inflight--;
+    active.delete(tracker);
+  };
+  res.on('finish', () => {
+    served++;
+    release();
+  });
+  // 'close' also fires when the client goes away before the response finished.
+  res.on('close', release);
+  return tracker;
+}
+
+function start(res, status, headers) {
+  res.writeHead(status, {
+    ...headers,
+    'x-worker-pid': pid,
+    'x-worker-port': port,
+    'x-worker-inflight-max': res.tracker.max,
+  });
+}
+
+function send(res, status, contentType, body) {
+  const buf = Buffer.from(body);
+  start(res, status, { 'content-type': contentType, 'content-length': buf.length });
+  res.end(buf);
+}
+
+function sendText(res, status, text) {
+  send(res, status, 'text/plain; charset=utf-8', text);
+}
+
+function sendJson(res, status, value) {
+  send(res, status, 'application/json', JSON.stringify(value));
+}
+
+function intParam(query, name, fallback) {
+  const n = Number.parseInt(query.get(name) ?? '', 10);
+  return Number.isFinite(n) && n >= 0 ? n : fallback;
+}
+
+function rawHeaderPairs(raw) {
+  const pairs = [];
+  for (let i = 0; i < raw.length; i += 2) pairs.push([raw[i], raw[i + 1]]);
+  return pairs;
+}
+
+// Byte at absolute offset i is i % 251. A 64 KiB chunk starting at offset o is
+// PATTERN.subarray(o % 251, o % 251 + len), so one precomputed buffer serves every chunk.
+const CHUNK = 64 * 1024;
+const PATTERN = Buffer.alloc(CHUNK + 251);
+for (let i = 0; i < PATTERN.length; i++) PATTERN[i] = i % 251;
+
+async function handleEcho(req, res) {
+  const hash = crypto.createHash('sha256');
+  let length = 0;
+  for await (const chunk of req) {
+    hash.update(chunk);
+    length += chunk.length;
+  }
+  sendJson(res, 200, {
+    method: req.method,
+    url: req.url,
+    httpVersion: req.httpVersion,
+    headers: rawHeaderPairs(req.rawHeaders),
+    bodyLength: length,
+    bodySha256: hash.digest('hex'),
+    pid,
+    port,
+  });
+}
+
+async function handleUpload(req, res) {
+  const hash = crypto.createHash('sha256');
+  let length = 0;
+  for await (const chunk of req) {
+    hash.update(chunk);
+    length += chunk.length;
+  }
+  sendJson(res, 200, { length, sha256: hash.digest('hex') });
+}
+
+function handleSleep(res, query) {
+  const ms = intParam(query, 'ms', 0);
+  setTimeout(() => sendJson(res, 200, { pid, port, inflightMax: res.tracker.max }), ms);
+}
+
+function handleCpu(res, query) {
+  const until = Date.now() + intParam(query, 'ms', 0);
+  while (Date.now() < until) {
+    // Busy-wait on purpose: this blocks the event loop like a CPU-bound request would.
+  }
+  sendText(res, 200, 'ok\n');
+}
+
+function handleBytes(res, query) {
+  const total = intParam(query, 'n', 0);
+  start(res, 200, { 'content-type': 'application/octet-stream', 'content-length': total });
+  let offset = 0;
+  const pump = () => {
+    while (offset < total) {
+      if (res.destroyed) return;
+      const len = Math.min(CHUNK, total - offset);
+      const from = offset % 251;
+      offset += len;
+      if (!res.write(PATTERN.subarray(from, from + len))) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+    res.end();
+  };
+  pump();
+}
+
+// Writes format(i) for i = 1..n, the first immediately and then every intervalMs.
+function handleTicks(res, query, headers, format) {
+  const n = intParam(query, 'n', 5);
+  const intervalMs = intParam(query, 'interval', 1000);
+  start(res, 200, headers);
+  let i = 0;
+  let timer = null;
+  const tick = () => {
+    i++;
+    res.write(format(i));
+    if (i >= n) {
+      clearInterval(timer);
+      res.end();
+    }
+  };
+  res.on('close', () => clearInterval(timer));
+  if (n === 0) {
+    res.end();
+    return;
+  }
+  tick();
+  if (i < n) timer = setInterval(tick, intervalMs);
+}
+
+function handleStatus(res, codeText) {
+  const code = Number(codeText);
+  if (!/^\d{3}$/.test(codeText) || code < 200 || code > 599) {
+    sendText(res, 400, `invalid status code: ${codeText}\n`);
+    return;
+  }
+  if (code === 204 || code === 304) {
+    start(res, code, {});
+    res.end();
+    return;
+  }
+  sendText(res, code, `status ${code}\n`);
+}
+
+function handleSpawnChild(res) {
+  // Not detached: the grandchild stays in the worker's process group, so whoever
+  // kills the group (the supervisor) also kills it.
+  const child = spawn('sleep', ['3600'], { stdio: 'ignore' });
+  child.on('error', (err) => console.error(`spawn-child failed: ${err.message}`));
+  child.unref();
+  sendJson(res, 200, { pid, childPid: child.pid });
+}
+
+async function route(req, res) {
+  const q = req.url.indexOf('?');
+  const path = q === -1 ? req.url : req.url.slice(0, q);
+  const query = new URLSearchParams(q === -1 ? '' : req.url.slice(q + 1));
+
+  if (path.startsWith('/echo')) return handleEcho(req, res);
+  if (path.startsWith('/status/')) return handleStatus(res, path.slice('/status/'.length));
+
+  switch (path) {
+    case '/':
+      return sendText(res, 200, `hello from worker ${pid} on port ${port}\n`);
+    case '/sleep':
+      return handleSleep(res, query);
+    case '/cpu':
+      return handleCpu(res, query);
+    case '/bytes':
+      return handleBytes(res, query);
+    case '/upload':
+      return handleUpload(req, res);
+    case '/sse':
+      return handleTicks(
+        res,
+        query,
+        { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' },
+        (i) => `data: event ${i}\n\n`,
+      );
+    case '/stream':
+      return handleTicks(
+        res,
+        query,
+        { 'content-type': 'text/plain; charset=utf-8', 'x-accel-buffering': 'no' },
+        (i) => `chunk ${i}\n`,
+      );
+    case '/exit':
+      return process.exit(intParam(query, 'code', 1));
+    case '/pid':
+      return sendJson(res, 200, { pid, port, version });
+    case '/version':
+      return sendText(res, 200, `${version}\n`);
+    case '/spawn-child':
+      return handleSpawnChild(res);
+    case '/stats':
+      return sendJson(res, 200, { pid, port, served, inflightMax: inflightMaxEver });
+    default:
+      return sendText(res, 404, `not found: ${path}\n`);
+  }
+}
+
+const server = http.createServer((req, res) => {
+  res.tracker = track(res);
+  route(req, res).catch((err) => {
+    console.error(`error handling ${req.method} ${req.url}: ${err.message}`);
+    if (!res.headersSent) sendText(res, 500, 'internal error\n');
+    else res.destroy();
+  });
+});
+
+// The proxy pools keep-alive connections; keep idle ones open long enough that the
+// proxy does not reuse a connection the worker is just closing.
+server.keepAliveTimeout = 65000;
+server.headersTimeout = 66000;
+
+server.on('error', (err) => {
+  console.error(`server error: ${err.message}`);
+  process.exit(1);
+});
+
+setTimeout(() => {
+  server.listen(port, () => {
+    if (!silent) console.log(`listening on ${port} pid ${pid}`);
+  });
+}, startDelayMs);
