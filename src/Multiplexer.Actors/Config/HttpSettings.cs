@@ -1,0 +1,14 @@
+namespace Multiplexer.Actors.Config;
+
+/// <summary>The <c>multiplexer.http</c> section.</summary>
+/// <param name="Port">0 asks the OS for an ephemeral port.</param>
+/// <param name="MaxRequestBody">Null means unlimited.</param>
+public sealed record HttpSettings(
+    string Bind,
+    int Port,
+    TimeSpan ProxyTimeout,
+    bool RequestBuffering,
+    bool ResponseBuffering,
+    int BufferMemory,
+    long? MaxRequestBody,
+    TimeSpan DrainTimeout);

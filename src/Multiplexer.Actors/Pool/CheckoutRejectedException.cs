@@ -1,0 +1,16 @@
+namespace Multiplexer.Actors.Pool;
+
+public enum CheckoutRejection
+{
+    /// <summary>max-waiting requests are already waiting.</summary>
+    QueueFull,
+
+    /// <summary>The pool is stopping.</summary>
+    ShuttingDown,
+}
+
+/// <summary>The pool refused a checkout at once rather than queueing it.</summary>
+public sealed class CheckoutRejectedException(CheckoutRejection reason, string message) : Exception(message)
+{
+    public CheckoutRejection Reason { get; } = reason;
+}

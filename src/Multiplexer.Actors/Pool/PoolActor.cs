@@ -1,0 +1,351 @@
+using Akka.Actor;
+using Akka.Event;
+using Multiplexer.Actors.Config;
+using Multiplexer.Actors.Workers;
+
+namespace Multiplexer.Actors.Pool;
+
+/// <summary>
+/// The pool: <c>size</c> permanent workers, up to <c>max-overflow</c> temporary ones while all are busy,
+/// one request per worker at a time, a bounded wait queue, and retirement of the surplus by strategy
+/// once the burst is over. Workers are slots started through <c>slotProps</c> (a <see cref="WorkerSupervisor"/>
+/// in production); their worker actors report <see cref="WorkerReady"/> and <see cref="WorkerStopped"/>.
+/// </summary>
+public sealed class PoolActor : ReceiveActor, IWithTimers
+{
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly PoolSettings _settings;
+    private readonly Func<int, IActorRef, Props> _slotProps;
+    private readonly Dictionary<int, PooledWorker> _workers = [];
+    private readonly Dictionary<IActorRef, PooledWorker> _bySlot = [];
+
+    // Least recently used first: fifo checks out from the front, lifo from the back.
+    private readonly LinkedList<PooledWorker> _idle = new();
+    private readonly LinkedList<Checkout> _waiting = new();
+    private int _nextId = 1;
+    private long _nextLease = 1;
+    private IActorRef? _stopRequester;
+
+    public PoolActor(PoolSettings settings, Func<int, IActorRef, Props> slotProps)
+    {
+        _settings = settings;
+        _slotProps = slotProps;
+        Receive<Checkout>(HandleCheckout);
+        Receive<Checkin>(HandleCheckin);
+        Receive<WorkerStarting>(HandleStarting);
+        Receive<WorkerReady>(HandleReady);
+        Receive<WorkerHealthy>(HandleHealthy);
+        Receive<WorkerStopped>(HandleStopped);
+        Receive<Terminated>(HandleSlotTerminated);
+        Receive<RetireTick>(_ => RetireIdleSurplus());
+        Receive<GetPoolStatus>(_ => Sender.Tell(Status()));
+        Receive<StopPool>(_ => HandleStopPool());
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(PoolSettings settings, ServiceSettings service, IActorRef ports, WorkerProcessLauncher launcher) =>
+        Akka.Actor.Props.Create(() => new PoolActor(settings, (id, pool) => WorkerSupervisor.Props(id, service, pool, ports, launcher)));
+
+    private bool Stopping => _stopRequester is not null;
+
+    /// <summary>Workers that count against size + max-overflow: all but those on their way out.</summary>
+    private int ActiveCount => _workers.Count - _workers.Values.Count(w => w.State == PooledWorkerState.Retiring);
+
+    protected override void PreStart()
+    {
+        for (var i = 0; i < _settings.Size; i++)
+        {
+            StartSlot();
+        }
+    }
+
+    private void HandleCheckout(Checkout checkout)
+    {
+        if (checkout.Reply.Task.IsCompleted)
+        {
+            return;
+        }
+        if (Stopping)
+        {
+            checkout.Reply.TrySetException(new CheckoutRejectedException(CheckoutRejection.ShuttingDown, "the multiplexer is shutting down"));
+            return;
+        }
+        if (_idle.Count > 0)
+        {
+            var worker = _settings.Strategy == PoolStrategy.Fifo ? _idle.First!.Value : _idle.Last!.Value;
+            RemoveFromIdle(worker);
+            if (!Grant(worker, checkout))
+            {
+                MakeIdle(worker);
+            }
+            return;
+        }
+        if (_waiting.Count >= _settings.MaxWaiting && PurgeAbandonedWaiters() >= _settings.MaxWaiting)
+        {
+            checkout.Reply.TrySetException(new CheckoutRejectedException(CheckoutRejection.QueueFull,
+                $"all {ActiveCount} workers are busy and {_waiting.Count} requests are already waiting (max-waiting)"));
+            return;
+        }
+        _waiting.AddLast(checkout);
+        StartOverflowIfNeeded();
+    }
+
+    private void HandleCheckin(Checkin checkin)
+    {
+        if (!_workers.TryGetValue(checkin.Lease.WorkerId, out var worker)
+            || worker.State != PooledWorkerState.Busy || worker.LeaseId != checkin.Lease.LeaseId)
+        {
+            // The worker died or was replaced while the request was out: nothing to give back.
+            return;
+        }
+        worker.Served++;
+        switch (checkin.Outcome)
+        {
+            case CheckinOutcome.Completed:
+                Release(worker);
+                break;
+            case CheckinOutcome.ConnectionFailed:
+                worker.State = PooledWorkerState.Checking;
+                worker.Process!.Tell(CheckWorkerHealth.Instance);
+                break;
+            case CheckinOutcome.TimedOut:
+                worker.Process!.Tell(new RecycleWorker("no answer within proxy-timeout"));
+                worker.Process = null;
+                worker.State = PooledWorkerState.Starting;
+                break;
+        }
+    }
+
+    private void HandleStarting(WorkerStarting msg)
+    {
+        if (_workers.TryGetValue(msg.WorkerId, out var worker))
+        {
+            worker.Pid = msg.Pid;
+            worker.Port = msg.Port;
+        }
+    }
+
+    private void HandleReady(WorkerReady msg)
+    {
+        if (!_workers.TryGetValue(msg.WorkerId, out var worker) || worker.State != PooledWorkerState.Starting)
+        {
+            return;
+        }
+        worker.Process = Sender;
+        worker.Pid = msg.Pid;
+        worker.Port = msg.Port;
+        worker.ReadySince = DateTimeOffset.UtcNow;
+        Release(worker);
+    }
+
+    private void HandleHealthy(WorkerHealthy msg)
+    {
+        if (_workers.TryGetValue(msg.WorkerId, out var worker) && worker.State == PooledWorkerState.Checking)
+        {
+            Release(worker);
+        }
+    }
+
+    private void HandleStopped(WorkerStopped msg)
+    {
+        if (!_workers.TryGetValue(msg.WorkerId, out var worker))
+        {
+            return;
+        }
+        if (msg.Exit is not null)
+        {
+            worker.LastExit = msg.Exit.ToString();
+        }
+        if (worker.State == PooledWorkerState.Retiring || (worker.Process is not null && !worker.Process.Equals(Sender)))
+        {
+            return;
+        }
+        worker.Restarts++;
+        RemoveFromIdle(worker);
+        worker.State = PooledWorkerState.Starting;
+        worker.Process = null;
+        worker.ReadySince = null;
+    }
+
+    private void HandleSlotTerminated(Terminated msg)
+    {
+        if (!_bySlot.Remove(msg.ActorRef, out var worker))
+        {
+            return;
+        }
+        _workers.Remove(worker.Id);
+        RemoveFromIdle(worker);
+        if (Stopping)
+        {
+            if (_workers.Count == 0)
+            {
+                _stopRequester!.Tell(PoolStopped.Instance);
+            }
+            return;
+        }
+        if (worker.State != PooledWorkerState.Retiring)
+        {
+            _log.Error("Worker slot {0} terminated unexpectedly; starting a replacement", worker.Id);
+            if (ActiveCount < _settings.Size)
+            {
+                StartSlot();
+            }
+        }
+    }
+
+    private void HandleStopPool()
+    {
+        _stopRequester = Sender;
+        foreach (var waiter in _waiting)
+        {
+            waiter.Reply.TrySetException(new CheckoutRejectedException(CheckoutRejection.ShuttingDown, "the multiplexer is shutting down"));
+        }
+        _waiting.Clear();
+        if (_workers.Count == 0)
+        {
+            Sender.Tell(PoolStopped.Instance);
+            return;
+        }
+        _log.Info("Stopping {0} workers", _workers.Count);
+        foreach (var worker in _workers.Values)
+        {
+            worker.State = PooledWorkerState.Retiring;
+            Context.Stop(worker.Slot);
+        }
+    }
+
+    /// <summary>A worker is free: the longest-waiting live request gets it, otherwise it goes idle.</summary>
+    private void Release(PooledWorker worker)
+    {
+        while (_waiting.First is { } first)
+        {
+            _waiting.RemoveFirst();
+            if (Grant(worker, first.Value))
+            {
+                return;
+            }
+        }
+        MakeIdle(worker);
+        RetireIdleSurplus();
+    }
+
+    private bool Grant(PooledWorker worker, Checkout checkout)
+    {
+        var lease = new WorkerLease(worker.Id, worker.Port!.Value, _nextLease++);
+        worker.State = PooledWorkerState.Busy;
+        worker.LeaseId = lease.LeaseId;
+        return checkout.Reply.TrySetResult(lease);
+    }
+
+    private void MakeIdle(PooledWorker worker)
+    {
+        worker.State = PooledWorkerState.Idle;
+        worker.IdleSince = DateTimeOffset.UtcNow;
+        worker.IdleNode = _idle.AddLast(worker);
+    }
+
+    private void RemoveFromIdle(PooledWorker worker)
+    {
+        if (worker.IdleNode is { } node)
+        {
+            _idle.Remove(node);
+            worker.IdleNode = null;
+        }
+    }
+
+    /// <summary>Starts temporary workers while live requests wait for more workers than are already starting.</summary>
+    private void StartOverflowIfNeeded()
+    {
+        var starting = _workers.Values.Count(w => w.State == PooledWorkerState.Starting);
+        var wanted = _waiting.Count - starting;
+        while (wanted-- > 0 && ActiveCount < _settings.MaxWorkers)
+        {
+            var id = StartSlot();
+            _log.Info("All workers busy with {0} waiting: started temporary worker {1} ({2} of {3})", _waiting.Count, id, ActiveCount, _settings.MaxWorkers);
+        }
+    }
+
+    /// <summary>
+    /// Once more than <c>size</c> workers are idle (the burst is over) and have idled for
+    /// overflow-idle-timeout, retires the surplus: fifo the oldest started (services that leak memory
+    /// give way to fresh ones), lifo the newest. Under sustained load nothing is retired, so no churn.
+    /// </summary>
+    private void RetireIdleSurplus()
+    {
+        var now = DateTimeOffset.UtcNow;
+        while (ActiveCount > _settings.Size && _idle.Count > _settings.Size)
+        {
+            var eligible = _idle.Where(w => now - w.IdleSince >= _settings.OverflowIdleTimeout);
+            var candidate = _settings.Strategy == PoolStrategy.Fifo ? eligible.MinBy(w => w.ReadySince) : eligible.MaxBy(w => w.ReadySince);
+            if (candidate is null)
+            {
+                ScheduleNextRetirement(now);
+                return;
+            }
+            Retire(candidate);
+        }
+    }
+
+    private void ScheduleNextRetirement(DateTimeOffset now)
+    {
+        if (_idle.Count == 0)
+        {
+            return;
+        }
+        var due = _idle.Min(w => w.IdleSince) + _settings.OverflowIdleTimeout - now;
+        Timers.StartSingleTimer(RetireTick.Instance, RetireTick.Instance, due > TimeSpan.Zero ? due : TimeSpan.Zero);
+    }
+
+    private void Retire(PooledWorker worker)
+    {
+        RemoveFromIdle(worker);
+        worker.State = PooledWorkerState.Retiring;
+        _log.Info("Retiring worker {0} (pid {1}, port {2}, {3}): {4} workers for size {5}",
+            worker.Id, worker.Pid, worker.Port, _settings.Strategy.ToString().ToLowerInvariant(), ActiveCount + 1, _settings.Size);
+        Context.Stop(worker.Slot);
+    }
+
+    private int StartSlot()
+    {
+        var id = _nextId++;
+        var slot = Context.ActorOf(_slotProps(id, Self), $"worker-{id}");
+        Context.Watch(slot);
+        var worker = new PooledWorker(id, slot);
+        _workers[id] = worker;
+        _bySlot[slot] = worker;
+        return id;
+    }
+
+    /// <summary>Drops waiters whose askers gave up; returns how many live ones remain.</summary>
+    private int PurgeAbandonedWaiters()
+    {
+        for (var node = _waiting.First; node is not null;)
+        {
+            var next = node.Next;
+            if (node.Value.Reply.Task.IsCompleted)
+            {
+                _waiting.Remove(node);
+            }
+            node = next;
+        }
+        return _waiting.Count;
+    }
+
+    private PoolStatus Status()
+    {
+        PurgeAbandonedWaiters();
+        var workers = _workers.Values
+            .OrderBy(w => w.Id)
+            .Select(w => new WorkerStatus(w.Id, w.State.ToString().ToLowerInvariant(), w.Pid, w.Port, w.ReadySince, w.Served, w.Restarts, w.LastExit))
+            .ToList();
+        return new PoolStatus(_settings.Size, _settings.MaxOverflow, _settings.Strategy,
+            workers.Count(w => w.State == "idle"), workers.Count(w => w.State == "busy"), workers.Count(w => w.State == "starting"),
+            _waiting.Count, workers);
+    }
+
+    private sealed record RetireTick
+    {
+        public static RetireTick Instance { get; } = new();
+    }
+}

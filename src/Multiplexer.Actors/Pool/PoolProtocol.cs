@@ -1,0 +1,62 @@
+using Multiplexer.Actors.Config;
+
+namespace Multiplexer.Actors.Pool;
+
+/// <summary>
+/// Asks the pool for a worker of one's own. The reply travels in the message rather than through a
+/// temporary ask actor: when the asker has given up (timeout, client gone) the pool's
+/// <c>TrySetResult</c> fails and the worker goes straight back to the pool, so no lease is ever lost.
+/// </summary>
+public sealed record Checkout(TaskCompletionSource<WorkerLease> Reply);
+
+/// <summary>Gives a worker back; <paramref name="Outcome"/> says what the pool should do with it.</summary>
+public sealed record Checkin(WorkerLease Lease, CheckinOutcome Outcome);
+
+public enum CheckinOutcome
+{
+    /// <summary>The worker answered; it is free again.</summary>
+    Completed,
+
+    /// <summary>Connecting to the worker or reading its answer failed: check it accepts connections before reuse.</summary>
+    ConnectionFailed,
+
+    /// <summary>The worker did not answer within proxy-timeout: a single-threaded service stuck on a request is useless, replace it.</summary>
+    TimedOut,
+}
+
+/// <summary>Asks for a <see cref="PoolStatus"/> snapshot.</summary>
+public sealed record GetPoolStatus
+{
+    public static GetPoolStatus Instance { get; } = new();
+}
+
+public sealed record PoolStatus(
+    int Size,
+    int MaxOverflow,
+    PoolStrategy Strategy,
+    int Idle,
+    int Busy,
+    int Starting,
+    int Waiting,
+    IReadOnlyList<WorkerStatus> Workers);
+
+public sealed record WorkerStatus(
+    int Id,
+    string State,
+    int? Pid,
+    int? Port,
+    DateTimeOffset? ReadySince,
+    long RequestsServed,
+    int Restarts,
+    string? LastExit);
+
+/// <summary>Stops taking checkouts, fails the waiting ones, and stops every worker; answered with <see cref="PoolStopped"/>.</summary>
+public sealed record StopPool
+{
+    public static StopPool Instance { get; } = new();
+}
+
+public sealed record PoolStopped
+{
+    public static PoolStopped Instance { get; } = new();
+}

@@ -1,0 +1,44 @@
+using Akka.Actor;
+
+namespace Multiplexer.Actors.Pool;
+
+internal enum PooledWorkerState
+{
+    Starting,
+    Idle,
+    Busy,
+    Checking,
+    Retiring,
+}
+
+/// <summary>The pool's bookkeeping for one worker slot. Owned and touched only by <see cref="PoolActor"/>.</summary>
+internal sealed class PooledWorker(int id, IActorRef slot)
+{
+    public int Id { get; } = id;
+
+    /// <summary>The slot's supervisor: stopping it retires the worker for good.</summary>
+    public IActorRef Slot { get; } = slot;
+
+    /// <summary>The current incarnation of the worker actor, once ready.</summary>
+    public IActorRef? Process { get; set; }
+
+    public PooledWorkerState State { get; set; } = PooledWorkerState.Starting;
+
+    public int? Pid { get; set; }
+
+    public int? Port { get; set; }
+
+    public long LeaseId { get; set; }
+
+    public DateTimeOffset? ReadySince { get; set; }
+
+    public DateTimeOffset IdleSince { get; set; }
+
+    public LinkedListNode<PooledWorker>? IdleNode { get; set; }
+
+    public long Served { get; set; }
+
+    public int Restarts { get; set; }
+
+    public string? LastExit { get; set; }
+}

@@ -1,0 +1,77 @@
+using System.Globalization;
+
+namespace Multiplexer.Actors.Workers;
+
+/// <summary>A process killed because it was left over from an earlier run.</summary>
+public sealed record StaleProcess(int Pid, string CommandLine);
+
+/// <summary>
+/// Kills processes left over from an earlier run, found by a substring of their full command line
+/// (the seed's <c>ps aux | grep PATTERN | xargs kill -9</c>, without grep matching itself or
+/// unrelated columns). Never this process or its ancestors, whose command lines may contain the pattern too.
+/// </summary>
+public static class StaleProcessKiller
+{
+    public static IReadOnlyList<StaleProcess> Kill(string pattern, string procRoot = "/proc")
+    {
+        if (string.IsNullOrEmpty(pattern))
+        {
+            return [];
+        }
+
+        var spared = AncestorsOfSelf(procRoot);
+        var killed = new List<StaleProcess>();
+        foreach (var dir in Directory.EnumerateDirectories(procRoot))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || spared.Contains(pid))
+            {
+                continue;
+            }
+            var commandLine = ReadCommandLine(dir);
+            if (commandLine is not null && commandLine.Contains(pattern, StringComparison.Ordinal) && Libc.Kill(pid, Libc.SIGKILL))
+            {
+                killed.Add(new StaleProcess(pid, commandLine));
+            }
+        }
+        return killed;
+    }
+
+    private static HashSet<int> AncestorsOfSelf(string procRoot)
+    {
+        var spared = new HashSet<int>();
+        var pid = Environment.ProcessId;
+        while (pid > 0 && spared.Add(pid))
+        {
+            pid = ParentOf(procRoot, pid);
+        }
+        return spared;
+    }
+
+    internal static int ParentOf(string procRoot, int pid)
+    {
+        try
+        {
+            // The command name in parentheses may itself contain spaces and parentheses: parse after the last ')'.
+            var stat = File.ReadAllText(Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture), "stat"));
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return int.Parse(fields[1], CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or ArgumentOutOfRangeException)
+        {
+            return 0;
+        }
+    }
+
+    private static string? ReadCommandLine(string procDir)
+    {
+        try
+        {
+            var raw = File.ReadAllText(Path.Combine(procDir, "cmdline"));
+            return raw.Length == 0 ? null : raw.TrimEnd('\0').Replace('\0', ' ');
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,257 @@
+using System.Net.Sockets;
+using Akka;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Akka.Util;
+using Multiplexer.Actors.Config;
+using Multiplexer.Actors.Ports;
+
+namespace Multiplexer.Actors.Workers;
+
+/// <summary>
+/// Owns one worker process, as an Erlang Port owns its OS process: takes a port from the ring,
+/// starts the process, drains and logs its output, decides when it is ready, and stops itself when
+/// the process exits. Its supervisor starts a new one; nothing here restarts anything.
+/// </summary>
+public sealed class WorkerActor : ReceiveActor, IWithTimers
+{
+    private const int MaxLoggedLineLength = 4096;
+    private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(25);
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(1);
+
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly int _id;
+    private readonly ServiceSettings _settings;
+    private readonly IActorRef _pool;
+    private readonly IActorRef _ports;
+    private readonly WorkerProcessLauncher _launcher;
+    private int _port;
+    private WorkerProcess? _process;
+    private ExitStatus? _exit;
+    private string _stopReason = "stopped";
+
+    public WorkerActor(int id, ServiceSettings settings, IActorRef pool, IActorRef ports, WorkerProcessLauncher launcher)
+    {
+        _id = id;
+        _settings = settings;
+        _pool = pool;
+        _ports = ports;
+        _launcher = launcher;
+        AwaitingPort();
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(int id, ServiceSettings settings, IActorRef pool, IActorRef ports, WorkerProcessLauncher launcher) =>
+        Akka.Actor.Props.Create(() => new WorkerActor(id, settings, pool, ports, launcher));
+
+    protected override void PreStart()
+    {
+        Timers.StartSingleTimer(ReadyTimedOut.Instance, ReadyTimedOut.Instance, _settings.ReadyTimeout);
+        _ports.Tell(new AcquirePort(_id));
+    }
+
+    protected override void PostStop()
+    {
+        if (_process is { } process)
+        {
+            var ports = _ports;
+            var port = _port;
+            // The port goes back only once nothing of the worker can still be listening on it.
+            process.StopAsync(_settings.StopTimeout).ContinueWith(_ => ports.Tell(new ReleasePort(port)), TaskScheduler.Default);
+        }
+        else if (_port != 0)
+        {
+            _ports.Tell(new ReleasePort(_port));
+        }
+        _pool.Tell(new WorkerStopped(_id, _stopReason, _exit));
+    }
+
+    private void AwaitingPort()
+    {
+        Receive<PortGranted>(msg =>
+        {
+            _port = msg.Port;
+            var launch = new WorkerLaunch(_id, _port, _settings.StartCmd.Replace("%PORT%", _port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal),
+                _settings.WorkingDirectory, _settings.Environment);
+            _launcher.LaunchAsync(launch).PipeTo(Self, success: p => new ProcessLaunched(p), failure: ex => new LaunchFailed(ex));
+            Become(Launching);
+        });
+        Receive<NoPortFree>(msg => StopWorker($"no port to start on: {msg.Reason}"));
+        Receive<ReadyTimedOut>(_ => StopWorker($"no port within ready-timeout {_settings.ReadyTimeout}"));
+    }
+
+    private void Launching()
+    {
+        Receive<ProcessLaunched>(msg =>
+        {
+            _process = msg.Process;
+            _log.Info("Worker {0} started: pid {1}, port {2}: {3}", _id, _process.Pid, _port, _process.Launch.Command);
+            _pool.Tell(new WorkerStarting(_id, _process.Pid, _port));
+            DrainOutput(_process);
+            _process.Exited.PipeTo(Self, success: status => new ProcessExited(status));
+            if (_settings.StartDelay.Fixed is { } delay)
+            {
+                Timers.StartSingleTimer(StartDelayElapsed.Instance, StartDelayElapsed.Instance, delay);
+            }
+            Become(Starting);
+        });
+        Receive<LaunchFailed>(msg => StopWorker($"could not start '{_settings.StartCmd}': {msg.Error.Message}"));
+        Receive<ReadyTimedOut>(_ => StopWorker($"not started within ready-timeout {_settings.ReadyTimeout}"));
+    }
+
+    private void Starting()
+    {
+        Receive<FirstOutput>(_ => Self.Tell(ProbePort.Instance));
+        Receive<ProbePort>(_ => Probe());
+        Receive<PortProbed>(msg =>
+        {
+            if (msg.Accepting)
+            {
+                BecomeReady();
+            }
+            else
+            {
+                Timers.StartSingleTimer(ProbePort.Instance, ProbePort.Instance, ProbeInterval);
+            }
+        });
+        Receive<StartDelayElapsed>(_ => BecomeReady());
+        Receive<ReadyTimedOut>(_ =>
+        {
+            _log.Warning("Worker {0} (pid {1}, port {2}) not ready within {3}: killing it", _id, _process!.Pid, _port, _settings.ReadyTimeout);
+            StopWorker($"not ready within ready-timeout {_settings.ReadyTimeout}");
+        });
+        ReceiveExit();
+    }
+
+    private void Ready()
+    {
+        Receive<CheckWorkerHealth>(_ => Probe());
+        Receive<PortProbed>(msg =>
+        {
+            if (msg.Accepting)
+            {
+                _pool.Tell(new WorkerHealthy(_id));
+            }
+            else
+            {
+                _log.Warning("Worker {0} (pid {1}) no longer accepts connections on port {2}: recycling it", _id, _process!.Pid, _port);
+                StopWorker("stopped accepting connections");
+            }
+        });
+        Receive<RecycleWorker>(msg =>
+        {
+            _log.Warning("Worker {0} (pid {1}, port {2}) recycled: {3}", _id, _process!.Pid, _port, msg.Reason);
+            StopWorker($"recycled: {msg.Reason}");
+        });
+        Receive<FirstOutput>(_ => { });
+        ReceiveExit();
+    }
+
+    private void ReceiveExit() => Receive<ProcessExited>(msg =>
+    {
+        _exit = msg.Status;
+        _log.Warning("Worker {0} (pid {1}, port {2}) exited: {3}", _id, _process!.Pid, _port, msg.Status);
+        StopWorker($"exited with {msg.Status}");
+    });
+
+    private void BecomeReady()
+    {
+        Timers.CancelAll();
+        _log.Info("Worker {0} ready: pid {1}, port {2}, {3:F0} ms after start", _id, _process!.Pid, _port, (DateTimeOffset.UtcNow - _process.StartedAt).TotalMilliseconds);
+        _pool.Tell(new WorkerReady(_id, _process.Pid, _port));
+        Become(Ready);
+    }
+
+    private void StopWorker(string reason)
+    {
+        _stopReason = reason;
+        Context.Stop(Self);
+    }
+
+    private void Probe()
+    {
+        var host = _settings.BaseUrl.IdnHost;
+        var port = _port;
+        AcceptsConnectionAsync(host, port).PipeTo(Self, success: ok => new PortProbed(ok));
+    }
+
+    private static async Task<bool> AcceptsConnectionAsync(string host, int port)
+    {
+        using var timeout = new CancellationTokenSource(ProbeTimeout);
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            await socket.ConnectAsync(host, port, timeout.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Reads both pipes to their end whatever happens (a full pipe would block the worker), logs every
+    /// line with the worker's id and pid, and tells the actor about the first line on stdout.
+    /// </summary>
+    private void DrainOutput(WorkerProcess process)
+    {
+        var self = Self;
+        var log = _log;
+        var prefix = $"[worker {_id} pid {process.Pid}]";
+        var firstSeen = false;
+        Lines(process.StandardOutput).Select(line => (Stream: "stdout", Line: line))
+            .Merge(Lines(process.StandardError).Select(line => (Stream: "stderr", Line: line)))
+            .RunForeach(item =>
+            {
+                if (!firstSeen && item.Stream == "stdout")
+                {
+                    firstSeen = true;
+                    self.Tell(FirstOutput.Instance);
+                }
+                var line = item.Line.Length > MaxLoggedLineLength ? item.Line[..MaxLoggedLineLength] + "…" : item.Line;
+                log.Info("{0} {1}: {2}", prefix, item.Stream, line);
+            }, Context.Materializer());
+    }
+
+    private static Source<string, NotUsed> Lines(StreamReader reader) =>
+        Source.UnfoldResourceAsync<string, StreamReader>(
+            () => Task.FromResult(reader),
+            async r => await r.ReadLineAsync().ConfigureAwait(false) is { } line ? Option<string>.Create(line) : Option<string>.None,
+            r =>
+            {
+                r.Dispose();
+                return Task.FromResult(Done.Instance);
+            });
+
+    private sealed record ProcessLaunched(WorkerProcess Process);
+
+    private sealed record LaunchFailed(Exception Error);
+
+    private sealed record ProcessExited(ExitStatus Status);
+
+    private sealed record PortProbed(bool Accepting);
+
+    private sealed record FirstOutput
+    {
+        public static FirstOutput Instance { get; } = new();
+    }
+
+    private sealed record ProbePort
+    {
+        public static ProbePort Instance { get; } = new();
+    }
+
+    private sealed record StartDelayElapsed
+    {
+        public static StartDelayElapsed Instance { get; } = new();
+    }
+
+    private sealed record ReadyTimedOut
+    {
+        public static ReadyTimedOut Instance { get; } = new();
+    }
+}

@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Multiplexer.Actors.Config;
+using Multiplexer.Actors.Pool;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Multiplexer.Host.Proxy;
+
+/// <summary>
+/// The catch-all endpoint: receive the request body, check out a worker (waiting at most
+/// checkout-timeout), forward to it, check it back in the moment it has written its response, then let
+/// the client drain the buffered response at its own pace.
+/// </summary>
+internal sealed class ProxyEndpoint
+{
+    private readonly IActorRef _pool;
+    private readonly IHttpForwarder _forwarder;
+    private readonly HttpMessageInvoker _invoker;
+    private readonly HttpSettings _http;
+    private readonly TimeSpan _checkoutTimeout;
+    private readonly ForwarderRequestConfig _requestConfig;
+    private readonly string[] _prefixes;
+    private readonly int _firstPort;
+    private readonly ILogger _log;
+
+    public ProxyEndpoint(IActorRef pool, IHttpForwarder forwarder, HttpMessageInvoker invoker, MultiplexerSettings settings, ILoggerFactory loggers)
+    {
+        _pool = pool;
+        _forwarder = forwarder;
+        _invoker = invoker;
+        _http = settings.Http;
+        _checkoutTimeout = settings.Pool.CheckoutTimeout;
+        _requestConfig = new ForwarderRequestConfig
+        {
+            ActivityTimeout = settings.Http.ProxyTimeout,
+            Version = System.Net.HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+        };
+        var range = settings.Service.PortRange;
+        var origin = $"{settings.Service.BaseUrl.Scheme}://{settings.Service.BaseUrl.Authority}";
+        _firstPort = range.First;
+        _prefixes = Enumerable.Range(range.First, range.Count).Select(port => $"{origin}:{port}").ToArray();
+        _log = loggers.CreateLogger("Multiplexer.Access");
+    }
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var request = context.Request;
+        var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.Value ?? "/";
+
+        if (_http.RequestBuffering && !IsUpgrade(request) && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
+        {
+            var failure = await BufferRequestBodyAsync(context);
+            if (failure is not null)
+            {
+                LogNotServed(context, target, start, failure);
+                return;
+            }
+        }
+
+        var (lease, rejection) = await CheckoutAsync(context);
+        if (lease is null)
+        {
+            LogNotServed(context, target, start, rejection!);
+            return;
+        }
+
+        var checkedOut = Stopwatch.GetTimestamp();
+        var buffer = _http.ResponseBuffering && !IsUpgrade(request) ? ResponseBuffer.Install(context, _http.BufferMemory) : null;
+        var error = ForwarderError.None;
+        try
+        {
+            error = await _forwarder.SendAsync(context, _prefixes[lease.Port - _firstPort], _invoker, _requestConfig, TransparentTransformer.Instance);
+        }
+        finally
+        {
+            _pool.Tell(new Checkin(lease, Outcome(context, error)));
+        }
+        var checkedIn = Stopwatch.GetTimestamp();
+
+        if (error != ForwarderError.None && _log.IsEnabled(LogLevel.Warning))
+        {
+            var feature = context.Features.Get<IForwarderErrorFeature>();
+            AccessLog.ForwardFailed(_log, request.Method, target, lease.WorkerId, lease.Port, error.ToString(), feature?.Exception?.Message);
+        }
+        if (buffer is not null)
+        {
+            await using (buffer)
+            {
+                await SendBufferedAsync(context, buffer, error == ForwarderError.None);
+            }
+        }
+
+        if (_log.IsEnabled(LogLevel.Information))
+        {
+            var total = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            var worker = Stopwatch.GetElapsedTime(checkedOut, checkedIn).TotalMilliseconds;
+            var queue = Stopwatch.GetElapsedTime(start, checkedOut).TotalMilliseconds;
+            AccessLog.Served(_log, request.Method, target, context.Response.StatusCode, lease.WorkerId, total, worker, queue, total - worker);
+        }
+    }
+
+    private void LogNotServed(HttpContext context, string target, long start, string reason)
+    {
+        if (_log.IsEnabled(LogLevel.Information))
+        {
+            var total = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            AccessLog.NotServed(_log, context.Request.Method, target, context.Response.StatusCode, total, reason);
+        }
+    }
+
+    private static async Task SendBufferedAsync(HttpContext context, ResponseBuffer buffer, bool forwarded)
+    {
+        try
+        {
+            await buffer.SendToClientAsync(forwarded, context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException && context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away while reading; the worker was already free.
+        }
+    }
+
+    /// <summary>Receives the whole body before a worker is taken, so a slow upload never holds one. Returns why it failed, if it did.</summary>
+    private async Task<string?> BufferRequestBodyAsync(HttpContext context)
+    {
+        context.Request.EnableBuffering(_http.BufferMemory, long.MaxValue);
+        try
+        {
+            await context.Request.Body.DrainAsync(context.RequestAborted);
+            context.Request.Body.Position = 0;
+            return null;
+        }
+        catch (BadHttpRequestException ex)
+        {
+            context.Response.StatusCode = ex.StatusCode;
+            return ex.Message;
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException && context.RequestAborted.IsCancellationRequested)
+        {
+            context.Response.StatusCode = 499;
+            return "client went away while sending the body";
+        }
+    }
+
+    private async Task<(WorkerLease? Lease, string? Rejection)> CheckoutAsync(HttpContext context)
+    {
+        var reply = new TaskCompletionSource<WorkerLease>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        timeout.CancelAfter(_checkoutTimeout);
+        // Cancelling the reply is what makes a late lease go back to the pool: its TrySetResult then fails.
+        await using var registration = timeout.Token.Register(static state => ((TaskCompletionSource<WorkerLease>)state!).TrySetCanceled(), reply);
+        _pool.Tell(new Checkout(reply));
+        try
+        {
+            return (await reply.Task, null);
+        }
+        catch (CheckoutRejectedException ex)
+        {
+            await RejectAsync(context, ex.Message);
+            return (null, ex.Message);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            context.Response.StatusCode = 499;
+            return (null, "client went away while waiting for a worker");
+        }
+        catch (OperationCanceledException)
+        {
+            var reason = $"no worker became free within checkout-timeout {_checkoutTimeout.TotalSeconds:0.###}s";
+            await RejectAsync(context, reason);
+            return (null, reason);
+        }
+    }
+
+    private static Task RejectAsync(HttpContext context, string reason)
+    {
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = "1";
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync($"503 Service Unavailable: {reason}\n");
+    }
+
+    private static CheckinOutcome Outcome(HttpContext context, ForwarderError error) => error switch
+    {
+        ForwarderError.None => CheckinOutcome.Completed,
+        ForwarderError.RequestTimedOut => CheckinOutcome.TimedOut,
+        ForwarderError.ResponseBodyCanceled or ForwarderError.RequestCanceled when !context.RequestAborted.IsCancellationRequested => CheckinOutcome.TimedOut,
+        ForwarderError.Request or ForwarderError.ResponseHeaders or ForwarderError.ResponseBodyDestination or ForwarderError.RequestBodyDestination => CheckinOutcome.ConnectionFailed,
+        _ => CheckinOutcome.Completed,
+    };
+
+    private static bool IsUpgrade(HttpRequest request) => request.HttpContext.Features.Get<IHttpUpgradeFeature>()?.IsUpgradableRequest == true;
+}

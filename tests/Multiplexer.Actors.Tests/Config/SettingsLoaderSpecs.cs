@@ -1,0 +1,370 @@
+using Multiplexer.Actors.Config;
+using Xunit;
+
+namespace Multiplexer.Actors.Tests.Config;
+
+public sealed class SettingsLoaderSpecs : IDisposable
+{
+    private const string Minimal = "multiplexer.service.start-cmd = \"x\"";
+
+    private const string FullExample = """
+        akka { loglevel = INFO }
+        multiplexer {
+          pool {
+            size = 5                 # permanent workers (>= 1)
+            max-overflow = 15        # temporary workers on top (>= 0)
+            strategy = fifo          # fifo | lifo
+            checkout-timeout = 30s
+            max-waiting = 1024
+            overflow-idle-timeout = 0s
+          }
+          http {
+            bind = "0.0.0.0"
+            port = 3000
+            proxy-timeout = 5m
+            request-buffering = on
+            response-buffering = on
+            buffer-memory = 64KB
+            max-request-body = unlimited
+            drain-timeout = 10s
+          }
+          service {
+            base-url = "http://localhost"
+            port-range = "10300..10350"
+            start-cmd = "node index.js %PORT%"
+            start-delay = wait-first-output
+            ready-timeout = 30s
+            kill-pattern = "index.js"
+            working-directory = "."
+            environment { }
+            stop-timeout = 5s
+            restart {
+              min-backoff = 100ms
+              max-backoff = 10s
+              reset-after = 60s
+            }
+          }
+        }
+        """;
+
+    private readonly ConfigDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void Should_parse_the_full_example()
+    {
+        var settings = SettingsLoader.Parse(FullExample, _dir.Path, "/etc/multiplexer.conf");
+
+        Assert.Equal(
+            new PoolSettings(5, 15, PoolStrategy.Fifo, TimeSpan.FromSeconds(30), 1024, TimeSpan.Zero),
+            settings.Pool);
+        Assert.Equal(
+            new HttpSettings("0.0.0.0", 3000, TimeSpan.FromMinutes(5), true, true, 65536, null, TimeSpan.FromSeconds(10)),
+            settings.Http);
+        var service = settings.Service;
+        Assert.Equal(new Uri("http://localhost"), service.BaseUrl);
+        Assert.Equal(new PortRange(10300, 10350), service.PortRange);
+        Assert.Equal("node index.js %PORT%", service.StartCmd);
+        Assert.True(service.StartDelay.WaitsForFirstOutput);
+        Assert.Equal(TimeSpan.FromSeconds(30), service.ReadyTimeout);
+        Assert.Equal("index.js", service.KillPattern);
+        Assert.Equal(_dir.Path, service.WorkingDirectory);
+        Assert.Empty(service.Environment);
+        Assert.Equal(TimeSpan.FromSeconds(5), service.StopTimeout);
+        Assert.Equal(
+            new RestartBackoff(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60)),
+            service.Restart);
+        Assert.Equal("/etc/multiplexer.conf", settings.SourcePath);
+        Assert.Equal("INFO", settings.Hocon.GetString("akka.loglevel"));
+    }
+
+    [Fact]
+    public void Should_fill_defaults_into_a_minimal_file()
+    {
+        var full = SettingsLoader.Parse(FullExample, _dir.Path);
+
+        var minimal = SettingsLoader.Parse(Minimal, _dir.Path);
+
+        Assert.Equal(full.Pool, minimal.Pool);
+        Assert.Equal(full.Http, minimal.Http);
+        Assert.Equal(full.Service with { StartCmd = "x", KillPattern = "" }, minimal.Service);
+    }
+
+    [Fact]
+    public void Should_read_non_default_values()
+    {
+        var hocon = Minimal + """
+
+            multiplexer {
+              pool { strategy = lifo, size = 2, max-overflow = 0 }
+              http {
+                bind = "::1", port = 0, request-buffering = off, response-buffering = no
+                buffer-memory = 1 MiB, max-request-body = 10m
+              }
+              service {
+                base-url = "http://127.0.0.1/"
+                start-delay = 1500ms
+                kill-pattern = ""
+                working-directory = "sub"
+                environment { NODE_ENV = production, WORKERS = 4, DEBUG = true, "dotted.name" = x }
+              }
+            }
+            """;
+        Directory.CreateDirectory(Path.Combine(_dir.Path, "sub"));
+
+        var settings = SettingsLoader.Parse(hocon, _dir.Path);
+
+        Assert.Equal(PoolStrategy.Lifo, settings.Pool.Strategy);
+        Assert.Equal(2, settings.Pool.MaxWorkers);
+        Assert.Equal(("::1", 0, false, false), (settings.Http.Bind, settings.Http.Port, settings.Http.RequestBuffering, settings.Http.ResponseBuffering));
+        Assert.Equal(1024 * 1024, settings.Http.BufferMemory);
+        Assert.Equal(10L * 1024 * 1024, settings.Http.MaxRequestBody);
+        Assert.Equal(new Uri("http://127.0.0.1"), settings.Service.BaseUrl);
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), settings.Service.StartDelay.Fixed);
+        Assert.Equal("", settings.Service.KillPattern);
+        Assert.Equal(Path.Combine(_dir.Path, "sub"), settings.Service.WorkingDirectory);
+        Assert.Equal(
+            new Dictionary<string, string> { ["NODE_ENV"] = "production", ["WORKERS"] = "4", ["DEBUG"] = "true", ["dotted.name"] = "x" },
+            settings.Service.Environment);
+    }
+
+    [Theory]
+    [InlineData("multiplexer.pool.strategy = fiffo", "multiplexer.pool.strategy: must be fifo or lifo, got 'fiffo'")]
+    [InlineData("multiplexer.service.port-range = \"10300-10350\"", "multiplexer.service.port-range: expected an inclusive range a..b")]
+    [InlineData("multiplexer.service.port-range = \"10350..10300\"", "multiplexer.service.port-range: expected an inclusive range a..b")]
+    [InlineData("multiplexer.service.port-range = \"10300..10302\"", "multiplexer.service.port-range: 10300..10302 holds 3 ports, fewer than size + max-overflow = 20")]
+    [InlineData("multiplexer.pool.size = 0", "multiplexer.pool.size: must be at least 1, got 0")]
+    [InlineData("multiplexer.pool.size = \"five\"", "multiplexer.pool.size: expected an integer, got 'five'")]
+    [InlineData("multiplexer.pool.max-overflw = 3", "multiplexer.pool.max-overflw: unknown key (did you mean max-overflow?)")]
+    [InlineData("multiplexer.pol { size = 3 }", "multiplexer.pol: unknown key (did you mean pool?)")]
+    [InlineData("multiplexer.service.restart.jitter = 3", "multiplexer.service.restart.jitter: unknown key")]
+    [InlineData("multiplexer.pool.checkout-timeout = banana", "multiplexer.pool.checkout-timeout: expected a duration such as 30s, got 'banana'")]
+    [InlineData("multiplexer.pool.checkout-timeout = 0s", "multiplexer.pool.checkout-timeout: must be greater than 0, got 0s")]
+    [InlineData("multiplexer.pool.checkout-timeout = [1, 2]", "multiplexer.pool.checkout-timeout: expected a duration such as 30s, got a list")]
+    [InlineData("multiplexer.pool.checkout-timeout { a = 1 }", "multiplexer.pool.checkout-timeout: expected a duration such as 30s, got an object")]
+    [InlineData("multiplexer.http.buffer-memory = 64 parsecs", "multiplexer.http.buffer-memory: expected a byte size such as 64KB, got '64 parsecs'")]
+    [InlineData("multiplexer.http.buffer-memory = 0", "multiplexer.http.buffer-memory: must be between 1 and 2147483647, got 0")]
+    [InlineData("multiplexer.http.max-request-body = lots", "multiplexer.http.max-request-body: expected unlimited or a byte size")]
+    [InlineData("multiplexer.http.port = 70000", "multiplexer.http.port: must be between 0 and 65535, got 70000")]
+    [InlineData("multiplexer.http.bind = \"example.com\"", "multiplexer.http.bind: must be an IP address")]
+    [InlineData("multiplexer.http.request-buffering = maybe", "multiplexer.http.request-buffering: expected on or off, got 'maybe'")]
+    [InlineData("multiplexer.service.base-url = \"https://localhost\"", "multiplexer.service.base-url: must start with http://")]
+    [InlineData("multiplexer.service.base-url = \"http://localhost/api\"", "multiplexer.service.base-url: must not have a path")]
+    [InlineData("multiplexer.service.base-url = \"http://localhost:8080\"", "multiplexer.service.base-url: must not contain a port")]
+    [InlineData("multiplexer.service.base-url = \"http://localhost?a=1\"", "multiplexer.service.base-url: must not have a query")]
+    [InlineData("multiplexer.service.working-directory = \"no-such-dir\"", "multiplexer.service.working-directory: directory '")]
+    [InlineData("multiplexer.service.start-delay = soon", "multiplexer.service.start-delay: expected wait-first-output or a duration")]
+    [InlineData("multiplexer.service.restart.max-backoff = 50ms", "multiplexer.service.restart.max-backoff: must be at least min-backoff (100ms), got 50ms")]
+    [InlineData("multiplexer.service.environment { A { b = 1 } }", "multiplexer.service.environment.A: expected a string, number or boolean, got an object")]
+    [InlineData("multiplexer.pool = 3", "multiplexer.pool: expected an object { ... }, got '3'")]
+    public void Should_reject_an_invalid_value_naming_its_key(string line, string expectedStart)
+    {
+        var error = Assert.Throws<SettingsException>(() => SettingsLoader.Parse(Minimal + "\n" + line, _dir.Path));
+
+        Assert.StartsWith(expectedStart, error.Message, StringComparison.Ordinal);
+        Assert.StartsWith(error.Key + ": ", error.Message, StringComparison.Ordinal);
+        Assert.Single(error.Errors);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Theory]
+    [InlineData("multiplexer.pool.size = 3")]
+    [InlineData("multiplexer.service.start-cmd = \"  \"")]
+    [InlineData("multiplexer.service.start-cmd = null")]
+    public void Should_require_a_start_command(string hocon)
+    {
+        var error = Assert.Throws<SettingsException>(() => SettingsLoader.Parse(hocon, _dir.Path));
+
+        Assert.Equal("multiplexer.service.start-cmd", error.Key);
+        Assert.StartsWith("multiplexer.service.start-cmd: ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Should_collect_every_error()
+    {
+        const string hocon = """
+            multiplexer {
+              pool { size = 0, strategy = fiffo, max-overflw = 3 }
+              http { proxy-timeout = banana }
+              service { base-url = "https://x" }
+            }
+            """;
+
+        var error = Assert.Throws<SettingsException>(() => SettingsLoader.Parse(hocon, _dir.Path));
+
+        Assert.Equal(
+            [
+                "multiplexer.pool.size",
+                "multiplexer.pool.strategy",
+                "multiplexer.http.proxy-timeout",
+                "multiplexer.service.base-url",
+                "multiplexer.service.start-cmd",
+                "multiplexer.pool.max-overflw",
+            ],
+            error.Errors.Select(e => e[..e.IndexOf(':', StringComparison.Ordinal)]));
+        Assert.Equal(error.Errors[0], error.Message);
+        Assert.Equal("multiplexer.pool.size", error.Key);
+    }
+
+    [Fact]
+    public void Should_ignore_everything_outside_the_multiplexer_section()
+    {
+        var settings = SettingsLoader.Parse("akka { whatever = 1 }\nother.stuff = [1, 2]\n" + Minimal, _dir.Path);
+
+        Assert.Equal(5, settings.Pool.Size);
+    }
+
+    [Fact]
+    public void Should_let_an_environment_variable_override_a_value()
+    {
+        var name = "MULTIPLEXER_TEST_POOL_SIZE_" + Guid.NewGuid().ToString("N");
+        var hocon = $$"""
+            {{Minimal}}
+            multiplexer.pool {
+              size = 3
+              size = ${?{{name}}}
+              max-overflow = 1
+            }
+            """;
+        Environment.SetEnvironmentVariable(name, "7");
+        try
+        {
+            var settings = SettingsLoader.Parse(hocon, _dir.Path);
+
+            Assert.Equal(7, settings.Pool.Size);
+            Assert.Equal(1, settings.Pool.MaxOverflow);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(name, null);
+        }
+    }
+
+    [Fact]
+    public void Should_keep_the_file_value_when_an_optional_environment_variable_is_unset()
+    {
+        var name = "MULTIPLEXER_TEST_POOL_SIZE_" + Guid.NewGuid().ToString("N");
+        var hocon = $$"""
+            {{Minimal}}
+            multiplexer.pool {
+              size = 3
+              size = ${?{{name}}}
+              max-overflow = 1
+            }
+            """;
+
+        var settings = SettingsLoader.Parse(hocon, _dir.Path);
+
+        Assert.Equal(3, settings.Pool.Size);
+        Assert.Equal(1, settings.Pool.MaxOverflow);
+    }
+
+    [Fact]
+    public void Should_name_the_key_when_an_environment_variable_holds_a_bad_value()
+    {
+        var name = "MULTIPLEXER_TEST_POOL_SIZE_" + Guid.NewGuid().ToString("N");
+        Environment.SetEnvironmentVariable(name, "lots");
+        try
+        {
+            var error = Assert.Throws<SettingsException>(
+                () => SettingsLoader.Parse($"{Minimal}\nmultiplexer.pool.size = ${{?{name}}}", _dir.Path));
+
+            Assert.Equal("multiplexer.pool.size: expected an integer, got 'lots'", error.Message);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(name, null);
+        }
+    }
+
+    [Fact]
+    public void Should_load_a_file_and_resolve_the_working_directory_against_it()
+    {
+        Directory.CreateDirectory(Path.Combine(_dir.Path, "app"));
+        var file = _dir.Write("multiplexer.conf", Minimal + "\nmultiplexer.service.working-directory = app");
+
+        var settings = SettingsLoader.Load(file);
+
+        Assert.Equal(file, settings.SourcePath);
+        Assert.Equal(Path.Combine(_dir.Path, "app"), settings.Service.WorkingDirectory);
+    }
+
+    [Fact]
+    public void Should_report_a_missing_file_by_its_path()
+    {
+        var file = Path.Combine(_dir.Path, "missing.conf");
+
+        var error = Assert.Throws<SettingsException>(() => SettingsLoader.Load(file));
+
+        Assert.Equal(file, error.Key);
+        Assert.StartsWith($"{file}: cannot read config file (", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("multiplexer { pool { size = 5 }")]
+    [InlineData("multiplexer { pool { size = 5 } } }")]
+    [InlineData("a b c = = =")]
+    [InlineData("multiplexer.service.base-url = http://localhost")]
+    [InlineData("multiplexer.service.start-cmd = \"unterminated")]
+    [InlineData("include \"other.conf\"")]
+    [InlineData("multiplexer.pool.size = ${nowhere.to.be.found}")]
+    public void Should_report_a_syntax_error_on_one_line_naming_the_file(string hocon)
+    {
+        var file = _dir.Write("broken.conf", hocon);
+
+        var error = Assert.Throws<SettingsException>(() => SettingsLoader.Load(file));
+
+        Assert.Equal(file, error.Key);
+        Assert.StartsWith($"{file}: invalid HOCON: ", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public void Should_render_settings_that_parse_back_to_equal_settings()
+    {
+        var hocon = Minimal + """
+
+            multiplexer.pool { strategy = lifo, checkout-timeout = 1.5s, overflow-idle-timeout = 90s }
+            multiplexer.http { max-request-body = 1536, buffer-memory = 2MB, response-buffering = off, bind = localhost }
+            multiplexer.service {
+              start-cmd = "node \"my app\".js %PORT%\tx"
+              start-delay = 250ms
+              kill-pattern = "my app"
+              environment { A = "1", "B.C" = "quote\" and \\ backslash" }
+            }
+            """;
+        var settings = SettingsLoader.Parse(hocon, _dir.Path, "/etc/m.conf");
+
+        var rendered = SettingsLoader.Render(settings);
+        var reparsed = SettingsLoader.Parse(rendered, "/", "/etc/m.conf");
+
+        Assert.Equal(settings, reparsed);
+        Assert.Contains("checkout-timeout = 1500ms", rendered, StringComparison.Ordinal);
+        Assert.Contains("max-request-body = 1536B", rendered, StringComparison.Ordinal);
+        Assert.Contains("start-delay = 250ms", rendered, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Should_render_every_key_of_the_defaults()
+    {
+        var settings = SettingsLoader.Parse(Minimal, _dir.Path);
+
+        var rendered = SettingsLoader.Render(settings);
+
+        Assert.Equal(settings, SettingsLoader.Parse(rendered, _dir.Path));
+        foreach (var key in new[]
+                 {
+                     "size = 5", "max-overflow = 15", "strategy = fifo", "checkout-timeout = 30s", "max-waiting = 1024",
+                     "overflow-idle-timeout = 0s", "bind = \"0.0.0.0\"", "port = 3000", "proxy-timeout = 5m",
+                     "request-buffering = on", "response-buffering = on", "buffer-memory = 64KB",
+                     "max-request-body = unlimited", "drain-timeout = 10s", "base-url = \"http://localhost\"",
+                     "port-range = \"10300..10350\"", "start-cmd = \"x\"", "start-delay = wait-first-output",
+                     "ready-timeout = 30s", "kill-pattern = \"\"", "working-directory = ", "environment {",
+                     "stop-timeout = 5s", "min-backoff = 100ms", "max-backoff = 10s", "reset-after = 1m",
+                 })
+        {
+            Assert.Contains(key, rendered, StringComparison.Ordinal);
+        }
+    }
+}

@@ -1,0 +1,323 @@
+using Akka.Actor;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
+using Multiplexer.Actors.Config;
+using Multiplexer.Actors.Pool;
+using Multiplexer.Actors.Workers;
+using Xunit;
+
+namespace Multiplexer.Actors.Tests.Pool;
+
+public sealed class PoolActorSpecs : TestKit
+{
+    private readonly TestProbe _slots;
+
+    public PoolActorSpecs()
+    {
+        _slots = CreateTestProbe();
+    }
+
+    [Fact]
+    public async Task Should_start_size_workers_and_lend_each_to_one_request_at_a_time()
+    {
+        // arrange
+        var pool = CreatePool(Settings(size: 2));
+        var (a, b) = (await ReadyWorkerAsync(pool), await ReadyWorkerAsync(pool));
+
+        // act
+        var first = await CheckoutAsync(pool);
+        var second = await CheckoutAsync(pool);
+        var third = Checkout(pool);
+
+        // assert
+        Assert.NotEqual(first.WorkerId, second.WorkerId);
+        Assert.Equal(new[] { a.Id, b.Id }.Order(), new[] { first.WorkerId, second.WorkerId }.Order());
+        await StatusAsync(pool);
+        Assert.False(third.IsCompleted, "a third request must wait while both workers are busy");
+        pool.Tell(new Checkin(first, CheckinOutcome.Completed));
+        Assert.Equal(first.WorkerId, (await third.WaitAsync(TimeSpan.FromSeconds(3))).WorkerId);
+    }
+
+    [Fact]
+    public async Task Should_hand_out_least_recently_used_worker_when_strategy_is_fifo()
+    {
+        var pool = CreatePool(Settings(size: 2, strategy: PoolStrategy.Fifo));
+        var workers = new[] { await ReadyWorkerAsync(pool), await ReadyWorkerAsync(pool) };
+        var lease = await CheckoutAsync(pool);
+        pool.Tell(new Checkin(lease, CheckinOutcome.Completed));
+
+        var next = await CheckoutAsync(pool);
+
+        Assert.NotEqual(lease.WorkerId, next.WorkerId);
+        Assert.Contains(next.WorkerId, workers.Select(w => w.Id));
+    }
+
+    [Fact]
+    public async Task Should_hand_out_most_recently_used_worker_when_strategy_is_lifo()
+    {
+        var pool = CreatePool(Settings(size: 2, strategy: PoolStrategy.Lifo));
+        await ReadyWorkerAsync(pool);
+        await ReadyWorkerAsync(pool);
+        var lease = await CheckoutAsync(pool);
+        pool.Tell(new Checkin(lease, CheckinOutcome.Completed));
+
+        var next = await CheckoutAsync(pool);
+
+        Assert.Equal(lease.WorkerId, next.WorkerId);
+    }
+
+    [Fact]
+    public async Task Should_start_a_temporary_worker_when_all_are_busy_and_overflow_is_left()
+    {
+        var pool = CreatePool(Settings(size: 1, maxOverflow: 1));
+        await ReadyWorkerAsync(pool);
+        await CheckoutAsync(pool);
+
+        var waiting = Checkout(pool);
+        var overflow = await _slots.ExpectMsgAsync<SlotStarted>();
+        var worker = MakeReady(pool, overflow.Id);
+
+        Assert.Equal(worker.Id, (await waiting.WaitAsync(TimeSpan.FromSeconds(3))).WorkerId);
+        _ = Checkout(pool);
+        await _slots.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public async Task Should_give_a_waiting_request_the_first_worker_that_is_free_or_ready()
+    {
+        var pool = CreatePool(Settings(size: 1, maxOverflow: 1));
+        var permanent = await ReadyWorkerAsync(pool);
+        var busy = await CheckoutAsync(pool);
+        var waiting = Checkout(pool);
+        await _slots.ExpectMsgAsync<SlotStarted>();
+
+        // the permanent worker comes back before the temporary one is ready
+        pool.Tell(new Checkin(busy, CheckinOutcome.Completed));
+
+        Assert.Equal(permanent.Id, (await waiting.WaitAsync(TimeSpan.FromSeconds(3))).WorkerId);
+    }
+
+    [Theory]
+    [InlineData(PoolStrategy.Fifo)]
+    [InlineData(PoolStrategy.Lifo)]
+    public async Task Should_retire_surplus_by_strategy_once_the_burst_is_over(PoolStrategy strategy)
+    {
+        // arrange: size 1 + 2 temporary workers, all three busy
+        var pool = CreatePool(Settings(size: 1, maxOverflow: 2, strategy: strategy));
+        var oldest = await ReadyWorkerAsync(pool);
+        var leases = new List<WorkerLease> { await CheckoutAsync(pool) };
+        var second = Checkout(pool);
+        var middle = MakeReady(pool, (await _slots.ExpectMsgAsync<SlotStarted>()).Id);
+        leases.Add(await second);
+        var third = Checkout(pool);
+        var newest = MakeReady(pool, (await _slots.ExpectMsgAsync<SlotStarted>()).Id);
+        leases.Add(await third);
+
+        // act
+        foreach (var lease in leases)
+        {
+            pool.Tell(new Checkin(lease, CheckinOutcome.Completed));
+        }
+
+        // assert: two retire, and the one that stays is the newest for fifo, the oldest for lifo
+        var retired = new[] { (await _slots.ExpectMsgAsync<SlotStopped>()).Id, (await _slots.ExpectMsgAsync<SlotStopped>()).Id };
+        var kept = strategy == PoolStrategy.Fifo ? newest.Id : oldest.Id;
+        Assert.DoesNotContain(kept, retired);
+        Assert.Contains(middle.Id, retired);
+        var status = await StatusAsync(pool);
+        Assert.Equal(kept, Assert.Single(status.Workers).Id);
+    }
+
+    [Fact]
+    public async Task Should_keep_an_idle_surplus_worker_until_overflow_idle_timeout()
+    {
+        var pool = CreatePool(Settings(size: 1, maxOverflow: 1, overflowIdleTimeout: TimeSpan.FromMilliseconds(500)));
+        await ReadyWorkerAsync(pool);
+        var first = await CheckoutAsync(pool);
+        var waiting = Checkout(pool);
+        MakeReady(pool, (await _slots.ExpectMsgAsync<SlotStarted>()).Id);
+        var second = await waiting;
+
+        pool.Tell(new Checkin(first, CheckinOutcome.Completed));
+        pool.Tell(new Checkin(second, CheckinOutcome.Completed));
+
+        await _slots.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(250));
+        await _slots.ExpectMsgAsync<SlotStopped>(TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
+    public async Task Should_reject_at_once_when_the_wait_queue_is_full()
+    {
+        var pool = CreatePool(Settings(size: 1, maxWaiting: 1));
+        await ReadyWorkerAsync(pool);
+        await CheckoutAsync(pool);
+        var queued = Checkout(pool);
+
+        var rejected = Checkout(pool);
+
+        var error = await Assert.ThrowsAsync<CheckoutRejectedException>(() => rejected.WaitAsync(TimeSpan.FromSeconds(3)));
+        Assert.Equal(CheckoutRejection.QueueFull, error.Reason);
+        Assert.False(queued.IsCompleted);
+    }
+
+    [Fact]
+    public async Task Should_not_count_abandoned_waiters_against_the_queue_bound()
+    {
+        var pool = CreatePool(Settings(size: 1, maxWaiting: 1));
+        await ReadyWorkerAsync(pool);
+        await CheckoutAsync(pool);
+        var abandoned = new TaskCompletionSource<WorkerLease>(TaskCreationOptions.RunContinuationsAsynchronously);
+        pool.Tell(new Checkout(abandoned));
+        abandoned.TrySetCanceled();
+
+        var next = Checkout(pool);
+
+        await StatusAsync(pool);
+        Assert.False(next.IsCompleted, "the queue slot of a request that gave up must be free again");
+    }
+
+    [Fact]
+    public async Task Should_give_a_lease_nobody_received_back_to_the_pool()
+    {
+        // arrange: the only worker is busy and a request waits for it
+        var pool = CreatePool(Settings(size: 1));
+        await ReadyWorkerAsync(pool);
+        var busy = await CheckoutAsync(pool);
+        var gaveUp = new TaskCompletionSource<WorkerLease>(TaskCreationOptions.RunContinuationsAsynchronously);
+        pool.Tell(new Checkout(gaveUp));
+        Assert.Equal(1, (await StatusAsync(pool)).Waiting);
+
+        // act: the waiting request times out just as the worker comes back
+        gaveUp.TrySetCanceled();
+        pool.Tell(new Checkin(busy, CheckinOutcome.Completed));
+
+        // assert: the worker was not lost to the request that gave up
+        var next = await Checkout(pool).WaitAsync(TimeSpan.FromSeconds(3));
+        Assert.Equal(busy.WorkerId, next.WorkerId);
+    }
+
+    [Fact]
+    public async Task Should_survive_many_abandoned_checkouts_without_losing_workers()
+    {
+        var pool = CreatePool(Settings(size: 2, maxWaiting: 10_000));
+        await ReadyWorkerAsync(pool);
+        await ReadyWorkerAsync(pool);
+        var leases = new[] { await CheckoutAsync(pool), await CheckoutAsync(pool) };
+        var abandoned = Enumerable.Range(0, 500).Select(_ => new TaskCompletionSource<WorkerLease>(TaskCreationOptions.RunContinuationsAsynchronously)).ToList();
+        abandoned.ForEach(tcs => pool.Tell(new Checkout(tcs)));
+
+        abandoned.ForEach(tcs => tcs.TrySetCanceled());
+        foreach (var lease in leases)
+        {
+            pool.Tell(new Checkin(lease, CheckinOutcome.Completed));
+        }
+
+        var again = new[] { await CheckoutAsync(pool), await CheckoutAsync(pool) };
+        Assert.Equal(leases.Select(l => l.WorkerId).Order(), again.Select(l => l.WorkerId).Order());
+    }
+
+    [Fact]
+    public async Task Should_ask_a_worker_whose_connection_failed_to_prove_it_is_alive_before_reuse()
+    {
+        var pool = CreatePool(Settings(size: 1));
+        var worker = await ReadyWorkerAsync(pool);
+        var lease = await CheckoutAsync(pool);
+
+        pool.Tell(new Checkin(lease, CheckinOutcome.ConnectionFailed));
+
+        await worker.Probe.ExpectMsgAsync<CheckWorkerHealth>();
+        var next = Checkout(pool);
+        await StatusAsync(pool);
+        Assert.False(next.IsCompleted, "an unchecked worker must not be lent");
+        pool.Tell(new WorkerHealthy(worker.Id), worker.Probe);
+        Assert.Equal(worker.Id, (await next.WaitAsync(TimeSpan.FromSeconds(3))).WorkerId);
+    }
+
+    [Fact]
+    public async Task Should_recycle_a_worker_that_timed_out_and_lend_its_next_incarnation()
+    {
+        var pool = CreatePool(Settings(size: 1));
+        var worker = await ReadyWorkerAsync(pool);
+        var lease = await CheckoutAsync(pool);
+
+        pool.Tell(new Checkin(lease, CheckinOutcome.TimedOut));
+
+        await worker.Probe.ExpectMsgAsync<RecycleWorker>();
+        var next = Checkout(pool);
+        pool.Tell(new WorkerStopped(worker.Id, "recycled", new ExitStatus(143)), worker.Probe);
+        var reborn = CreateTestProbe();
+        pool.Tell(new WorkerReady(worker.Id, 4242, 20_999), reborn);
+        var nextLease = await next.WaitAsync(TimeSpan.FromSeconds(3));
+        Assert.Equal(20_999, nextLease.Port);
+    }
+
+    [Fact]
+    public async Task Should_ignore_the_checkin_of_a_lease_whose_worker_died_meanwhile()
+    {
+        var pool = CreatePool(Settings(size: 1));
+        var worker = await ReadyWorkerAsync(pool);
+        var lease = await CheckoutAsync(pool);
+        pool.Tell(new WorkerStopped(worker.Id, "exited", new ExitStatus(137)), worker.Probe);
+
+        pool.Tell(new Checkin(lease, CheckinOutcome.Completed));
+
+        var status = await StatusAsync(pool);
+        var single = Assert.Single(status.Workers);
+        Assert.Equal("starting", single.State);
+        Assert.Equal(1, single.Restarts);
+        Assert.Contains("SIGKILL", single.LastExit);
+    }
+
+    [Fact]
+    public async Task Should_fail_waiting_requests_and_stop_every_worker_on_stop()
+    {
+        var pool = CreatePool(Settings(size: 2));
+        await ReadyWorkerAsync(pool);
+        await ReadyWorkerAsync(pool);
+        await CheckoutAsync(pool);
+        await CheckoutAsync(pool);
+        var waiting = Checkout(pool);
+
+        var stopped = pool.Ask<PoolStopped>(StopPool.Instance, TimeSpan.FromSeconds(5));
+
+        var error = await Assert.ThrowsAsync<CheckoutRejectedException>(() => waiting);
+        Assert.Equal(CheckoutRejection.ShuttingDown, error.Reason);
+        await _slots.ExpectMsgAsync<SlotStopped>();
+        await _slots.ExpectMsgAsync<SlotStopped>();
+        await stopped;
+    }
+
+    private static PoolSettings Settings(int size = 1, int maxOverflow = 0, PoolStrategy strategy = PoolStrategy.Fifo,
+        int maxWaiting = 100, TimeSpan? overflowIdleTimeout = null) =>
+        new(size, maxOverflow, strategy, TimeSpan.FromSeconds(30), maxWaiting, overflowIdleTimeout ?? TimeSpan.Zero);
+
+    private IActorRef CreatePool(PoolSettings settings)
+    {
+        var observer = _slots.Ref;
+        return Sys.ActorOf(Props.Create(() => new PoolActor(settings, (id, _) => FakeSlot.Props(id, observer))));
+    }
+
+    /// <summary>Waits for the pool to start a slot, then plays its worker announcing itself ready.</summary>
+    private async Task<FakeWorker> ReadyWorkerAsync(IActorRef pool) => MakeReady(pool, (await _slots.ExpectMsgAsync<SlotStarted>()).Id);
+
+    private FakeWorker MakeReady(IActorRef pool, int id)
+    {
+        var probe = CreateTestProbe();
+        pool.Tell(new WorkerReady(id, 1000 + id, 20_000 + id), probe);
+        return new FakeWorker(id, probe);
+    }
+
+    /// <summary>A status reply also proves the pool has handled every message sent before it.</summary>
+    private static Task<PoolStatus> StatusAsync(IActorRef pool) => pool.Ask<PoolStatus>(GetPoolStatus.Instance, TimeSpan.FromSeconds(3));
+
+    private static Task<WorkerLease> Checkout(IActorRef pool)
+    {
+        var reply = new TaskCompletionSource<WorkerLease>(TaskCreationOptions.RunContinuationsAsynchronously);
+        pool.Tell(new Checkout(reply));
+        return reply.Task;
+    }
+
+    private static Task<WorkerLease> CheckoutAsync(IActorRef pool) => Checkout(pool).WaitAsync(TimeSpan.FromSeconds(3));
+
+    private sealed record FakeWorker(int Id, TestProbe Probe);
+}

@@ -1,0 +1,50 @@
+using System.Text;
+
+namespace Multiplexer.EndToEnd.Tests.Infrastructure;
+
+/// <summary>A test's multiplexer.hocon: the defaults a test needs, each overridable.</summary>
+public sealed record HostConfig
+{
+    public int Size { get; init; } = 1;
+    public int MaxOverflow { get; init; }
+    public string Strategy { get; init; } = "fifo";
+    public string CheckoutTimeout { get; init; } = "10s";
+    public int MaxWaiting { get; init; } = 1024;
+    public string ProxyTimeout { get; init; } = "30s";
+    public string StartCmd { get; init; } = $"node \"{Repository.NodeWorker}\" %PORT%";
+    public string StartDelay { get; init; } = "wait-first-output";
+    public string KillPattern { get; init; } = "";
+    public bool RequestBuffering { get; init; } = true;
+    public bool ResponseBuffering { get; init; } = true;
+    public string MaxRequestBody { get; init; } = "unlimited";
+    public string Extra { get; init; } = "";
+
+    /// <summary>A random block of ports, so parallel runs and leftovers of other runs do not collide (the ring skips taken ports too).</summary>
+    public string PortRange { get; init; } = RandomRange();
+
+    public string ToHocon() => new StringBuilder()
+        .AppendLine("multiplexer {")
+        .AppendLine($"  pool {{ size = {Size}, max-overflow = {MaxOverflow}, strategy = {Strategy}, checkout-timeout = {CheckoutTimeout}, max-waiting = {MaxWaiting} }}")
+        .AppendLine($"  http {{ bind = \"127.0.0.1\", port = 0, proxy-timeout = {ProxyTimeout}, request-buffering = {OnOff(RequestBuffering)}, response-buffering = {OnOff(ResponseBuffering)}, max-request-body = {MaxRequestBody}, drain-timeout = 10s }}")
+        .AppendLine("  service {")
+        .AppendLine("    base-url = \"http://127.0.0.1\"")
+        .AppendLine($"    port-range = \"{PortRange}\"")
+        .AppendLine($"    start-cmd = \"{StartCmd.Replace("\"", "\\\"", StringComparison.Ordinal)}\"")
+        .AppendLine($"    start-delay = {StartDelay}")
+        .AppendLine("    ready-timeout = 20s")
+        .AppendLine($"    kill-pattern = \"{KillPattern}\"")
+        .AppendLine($"    working-directory = \"{Repository.Root}\"")
+        .AppendLine("    stop-timeout = 3s")
+        .AppendLine("  }")
+        .AppendLine("}")
+        .AppendLine(Extra)
+        .ToString();
+
+    private static string OnOff(bool value) => value ? "on" : "off";
+
+    private static string RandomRange()
+    {
+        var first = Random.Shared.Next(200, 300) * 100;
+        return $"{first}..{first + 63}";
+    }
+}

@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace Multiplexer.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// A real multiplexer process on loopback with real workers, started from a generated config. Its log
+/// lines are collected so tests can await events (a worker ready, a retirement) instead of sleeping.
+/// Disposing it kills the host and every process tagged with this run, passing or failing.
+/// </summary>
+public sealed partial class MultiplexerHost : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly Process _process;
+    private readonly string _directory;
+    private readonly List<string> _lines = [];
+    private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Found)> _waiters = [];
+    private readonly Lock _gate = new();
+
+    private MultiplexerHost(Process process, string directory, string tag)
+    {
+        _process = process;
+        _directory = directory;
+        Tag = tag;
+    }
+
+    public string Tag { get; }
+
+    public int Pid => _process.Id;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public HttpClient Client { get; private set; } = null!;
+
+    public IReadOnlyList<string> Lines
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _lines];
+            }
+        }
+    }
+
+    public static async Task<MultiplexerHost> StartAsync(HostConfig config, bool waitForWorkers = true)
+    {
+        var host = Launch(config.ToHocon());
+        try
+        {
+            var listening = await host.WaitForLogAsync(l => l.Contains("Now listening on:", StringComparison.Ordinal), StartTimeout);
+            host.BaseAddress = new Uri(ListeningUrl().Match(listening).Value);
+            host.Client = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(120) };
+            if (waitForWorkers)
+            {
+                await host.WaitForReadyWorkersAsync(config.Size);
+            }
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts the multiplexer on a config text without waiting for anything.</summary>
+    public static MultiplexerHost Launch(string hocon)
+    {
+        var tag = Guid.NewGuid().ToString("N");
+        var directory = Directory.CreateTempSubdirectory("multiplexer-test-").FullName;
+        var configPath = Path.Combine(directory, "multiplexer.hocon");
+        File.WriteAllText(configPath, hocon);
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = directory,
+        };
+        info.ArgumentList.Add(Repository.HostAssembly);
+        info.ArgumentList.Add(configPath);
+        info.Environment[ProcessTable.TagVariable] = tag;
+        var process = Process.Start(info)!;
+        var host = new MultiplexerHost(process, directory, tag);
+        _ = host.PumpAsync(process.StandardOutput);
+        _ = host.PumpAsync(process.StandardError);
+        return host;
+    }
+
+    /// <summary>Waits for the first log line, past or future, that matches.</summary>
+    public Task<string> WaitForLogAsync(Func<string, bool> match, TimeSpan? timeout = null)
+    {
+        var found = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            var existing = _lines.FirstOrDefault(match);
+            if (existing is not null)
+            {
+                return Task.FromResult(existing);
+            }
+            _waiters.Add((match, found));
+        }
+        return found.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(30)).ContinueWith(t => t.IsFaulted
+            ? throw new TimeoutException($"no log line matched within {timeout ?? TimeSpan.FromSeconds(30)}; log:\n{string.Join('\n', Lines.TakeLast(40))}")
+            : t.Result, TaskScheduler.Default);
+    }
+
+    /// <summary>Waits until <paramref name="count"/> lines have matched in total, counting past lines too.</summary>
+    public Task WaitForLogCountAsync(Func<string, bool> match, int count, TimeSpan? timeout = null)
+    {
+        var seen = 0;
+        return WaitForLogAsync(line => match(line) && ++seen >= count, timeout);
+    }
+
+    public Task WaitForReadyWorkersAsync(int count) =>
+        WaitForLogCountAsync(l => WorkerReady().IsMatch(l), count, StartTimeout);
+
+    /// <summary>Pids of every live process of this run except the multiplexer itself: worker shells, services and their children.</summary>
+    public IReadOnlyList<int> WorkerProcesses() => ProcessTable.Tagged(Tag).Where(pid => pid != Pid).ToList();
+
+    /// <summary>Sends a signal and waits for the multiplexer to exit; returns its exit code.</summary>
+    public async Task<int> StopAsync(int signal = 15, TimeSpan? timeout = null)
+    {
+        ProcessTable.Signal(Pid, signal);
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    public Task<int> WaitForExitAsync(TimeSpan timeout) =>
+        _process.WaitForExitAsync(new CancellationTokenSource(timeout).Token).ContinueWith(_ => _process.ExitCode, TaskScheduler.Default);
+
+    public async ValueTask DisposeAsync()
+    {
+        Client?.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        ProcessTable.KillAll(Tag);
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private async Task PumpAsync(StreamReader reader)
+    {
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            List<TaskCompletionSource<string>> matched = [];
+            lock (_gate)
+            {
+                _lines.Add(line);
+                _waiters.RemoveAll(w =>
+                {
+                    if (!w.Match(line))
+                    {
+                        return false;
+                    }
+                    matched.Add(w.Found);
+                    return true;
+                });
+            }
+            matched.ForEach(m => m.TrySetResult(line));
+        }
+    }
+
+    [GeneratedRegex(@"http://[0-9.:\[\]]+")]
+    private static partial Regex ListeningUrl();
+
+    [GeneratedRegex(@"Worker \d+ ready")]
+    private static partial Regex WorkerReady();
+}
