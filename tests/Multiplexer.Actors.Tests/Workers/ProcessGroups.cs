@@ -1,0 +1,45 @@
+using System.Globalization;
+
+namespace Multiplexer.Actors.Tests.Workers;
+
+/// <summary>Reads /proc to see which processes of a process group are still alive (zombies count as gone).</summary>
+internal static class ProcessGroups
+{
+    public static IReadOnlyList<int> Members(int pgid)
+    {
+        var members = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (fields[0] != "Z" && int.Parse(fields[2], CultureInfo.InvariantCulture) == pgid)
+                {
+                    members.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+            }
+        }
+        return members;
+    }
+
+    public static async Task WaitUntilEmptyAsync(int pgid, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (Members(pgid).Count > 0)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"process group {pgid} still has {string.Join(", ", Members(pgid))}");
+            }
+            await Task.Delay(20);
+        }
+    }
+}
