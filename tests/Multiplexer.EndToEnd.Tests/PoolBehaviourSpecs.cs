@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Multiplexer.EndToEnd.Tests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
@@ -35,20 +34,6 @@ public sealed class PoolBehaviourSpecs(ITestOutputHelper output)
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Equal(3, responses.Select(r => r.Headers.GetValues("x-worker-pid").Single()).Distinct().Count());
         await host.WaitForLogCountAsync(l => l.Contains("Retiring worker", StringComparison.Ordinal), 2);
-        await Eventually(() => host.WorkerProcesses().Count == before, "the pool shrinks back to one worker's processes");
-    }
-
-    /// <summary>Polls a condition about the outside world (processes leaving /proc), which sends no event to await.</summary>
-    private static async Task Eventually(Func<bool> condition, string what, int timeoutMs = 10_000)
-    {
-        var deadline = Environment.TickCount64 + timeoutMs;
-        while (!condition())
-        {
-            if (Environment.TickCount64 > deadline)
-            {
-                Assert.Fail($"timed out waiting until {what}");
-            }
-            await Task.Delay(50);
-        }
+        await Eventually.TrueAsync(() => host.WorkerProcesses().Count == before, "the pool shrinks back to one worker's processes");
     }
 }

@@ -30,7 +30,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
     private int _port;
     private WorkerProcess? _process;
     private ExitStatus? _exit;
-    private string _stopReason = "stopped";
+    private bool _stopReported;
 
     public WorkerActor(int id, ServiceSettings settings, IActorRef pool, IActorRef ports, WorkerProcessLauncher launcher)
     {
@@ -66,7 +66,10 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         {
             _ports.Tell(new ReleasePort(_port));
         }
-        _pool.Tell(new WorkerStopped(_id, _stopReason, _exit));
+        if (!_stopReported)
+        {
+            _pool.Tell(new WorkerStopped(_id, "stopped", _exit));
+        }
     }
 
     private void AwaitingPort()
@@ -165,9 +168,11 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         Become(Ready);
     }
 
+    /// <summary>Tells the pool at once, so no request is sent to this worker while the actor winds down.</summary>
     private void StopWorker(string reason)
     {
-        _stopReason = reason;
+        _pool.Tell(new WorkerStopped(_id, reason, _exit));
+        _stopReported = true;
         Context.Stop(Self);
     }
 

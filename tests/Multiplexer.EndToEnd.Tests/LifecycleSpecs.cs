@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Net;
+using Multiplexer.EndToEnd.Tests.Infrastructure;
+using Xunit;
+
+namespace Multiplexer.EndToEnd.Tests;
+
+/// <summary>Start and stop of the multiplexer itself: configuration errors, leftovers, graceful shutdown.</summary>
+public sealed class LifecycleSpecs
+{
+    [Fact]
+    public async Task Should_exit_2_with_one_line_naming_the_key_on_a_bad_config()
+    {
+        var hocon = new HostConfig().ToHocon().Replace("strategy = fifo", "strategy = fiffo", StringComparison.Ordinal);
+        await using var host = MultiplexerHost.Launch(hocon);
+
+        var exitCode = await host.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, exitCode);
+        var line = Assert.Single(host.Lines);
+        Assert.Contains("multiplexer.pool.strategy", line);
+        Assert.Contains("fiffo", line);
+    }
+
+    [Fact]
+    public async Task Should_finish_in_flight_requests_then_exit_0_leaving_no_process_behind_on_sigterm()
+    {
+        // arrange: two workers, one of which started a child of its own, and a response still streaming
+        await using var host = await MultiplexerHost.StartAsync(new HostConfig { Size = 2 });
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/spawn-child")).StatusCode);
+        var processes = host.WorkerProcesses();
+        using var stream = await host.Client.GetAsync("/sse?n=2&interval=1000", HttpCompletionOption.ResponseHeadersRead);
+        var reader = new StreamReader(await stream.Content.ReadAsStreamAsync());
+        Assert.Equal("data: event 1", await reader.ReadLineAsync());
+
+        // act
+        var exit = host.StopAsync(signal: 15);
+        var rest = await reader.ReadToEndAsync();
+
+        // assert: the in-flight response completed, the exit was clean, and nothing survived
+        Assert.Contains("data: event 2", rest);
+        Assert.Equal(0, await exit);
+        Assert.True(processes.Count >= 5, $"expected 2 shells, 2 services and a grandchild, saw {processes.Count}");
+        await Eventually.TrueAsync(() => processes.All(pid => !ProcessTable.IsAlive(pid)), "every worker process and child is gone");
+    }
+
+    [Fact]
+    public async Task Should_kill_stale_workers_of_an_earlier_run_but_nothing_else()
+    {
+        // arrange: a leftover whose command line contains the kill pattern, and a bystander that does not
+        var marker = "stale-" + Guid.NewGuid().ToString("N");
+        using var stale = Sleeper($"{marker} index.js");
+        using var bystander = Sleeper("bystander");
+
+        // act
+        await using var host = await MultiplexerHost.StartAsync(new HostConfig { KillPattern = marker });
+
+        // assert
+        var line = await host.WaitForLogAsync(l => l.Contains("Killed stale worker", StringComparison.Ordinal));
+        Assert.Contains($"pid {stale.Id}", line);
+        await stale.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(5)).Token);
+        Assert.False(bystander.HasExited);
+        bystander.Kill();
+    }
+
+    private static Process Sleeper(string argument)
+    {
+        var info = new ProcessStartInfo("python3") { UseShellExecute = false };
+        foreach (var arg in new[] { "-c", "import time; time.sleep(300)", argument })
+        {
+            info.ArgumentList.Add(arg);
+        }
+        return Process.Start(info)!;
+    }
+}
