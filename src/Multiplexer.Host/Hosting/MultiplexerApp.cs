@@ -48,7 +48,9 @@ internal static class MultiplexerApp
     {
         var builder = WebApplication.CreateSlimBuilder();
         ConfigureLogging(builder.Logging);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Http.DrainTimeout + settings.Service.StopTimeout + TimeSpan.FromSeconds(5));
+        // Bounds Kestrel's drain of in-flight requests; Akka's coordinated shutdown, which stops the
+        // workers, runs after it whatever the remaining time.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Http.DrainTimeout);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
