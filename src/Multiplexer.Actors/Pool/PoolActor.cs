@@ -257,8 +257,12 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
     /// <summary>Starts temporary workers while live requests wait for more workers than are already starting.</summary>
     private void StartOverflowIfNeeded()
     {
+        if (ActiveCount >= _settings.MaxWorkers)
+        {
+            return;
+        }
         var starting = _workers.Values.Count(w => w.State == PooledWorkerState.Starting);
-        var wanted = _waiting.Count - starting;
+        var wanted = PurgeAbandonedWaiters() - starting;
         while (wanted-- > 0 && ActiveCount < _settings.MaxWorkers)
         {
             var id = StartSlot();
