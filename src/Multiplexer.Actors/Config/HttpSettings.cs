@@ -11,4 +11,8 @@ public sealed record HttpSettings(
     bool ResponseBuffering,
     int BufferMemory,
     long? MaxRequestBody,
-    TimeSpan DrainTimeout);
+    TimeSpan DrainTimeout)
+{
+    /// <summary>Null: plain HTTP.</summary>
+    public TlsSettings? Tls { get; init; }
+}

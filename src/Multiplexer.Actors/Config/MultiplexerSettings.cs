@@ -8,6 +8,10 @@ public sealed record MultiplexerSettings(
     ServiceSettings Service,
     string SourcePath)
 {
+    public AdminSettings Admin { get; init; } = AdminSettings.Default;
+
+    public LoggingSettings Logging { get; init; } = LoggingSettings.Default;
+
     /// <summary>
     /// The whole parsed file (after environment substitution), so the host can hand its
     /// <c>akka</c> section to the ActorSystem.
@@ -21,7 +25,9 @@ public sealed record MultiplexerSettings(
         && Pool == other.Pool
         && Http == other.Http
         && Service == other.Service
+        && Admin == other.Admin
+        && Logging == other.Logging
         && SourcePath == other.SourcePath;
 
-    public override int GetHashCode() => HashCode.Combine(Pool, Http, Service, SourcePath);
+    public override int GetHashCode() => HashCode.Combine(Pool, Http, Service, Admin, Logging, SourcePath);
 }

@@ -37,6 +37,8 @@ internal sealed class SectionReader
         return top.Section(key);
     }
 
+    public bool Has(string key) => Find(key) is not null;
+
     /// <summary>A nested object; a missing one reads as empty so every key falls back to its default.</summary>
     /// <param name="freeForm">Any key allowed (no "unknown key" errors).</param>
     public SectionReader Section(string key, bool freeForm = false)

@@ -46,8 +46,12 @@ public static partial class SettingsLoader
         var config = ParseHocon(hocon, sourcePath);
         var root = SectionReader.Root(config.Root, "multiplexer");
         var pool = ReadPool(root.Section("pool"));
-        var http = ReadHttp(root.Section("http"));
-        var service = ReadService(root.Section("service"), Path.GetFullPath(baseDirectory));
+        var directory = Path.GetFullPath(baseDirectory);
+        var httpSection = root.Section("http");
+        var http = ReadHttp(httpSection) with { Tls = ReadTls(httpSection, directory) };
+        var service = ReadService(root.Section("service"), directory);
+        var admin = ReadAdmin(root.Section("admin"));
+        var logging = ReadLogging(root.Section("logging"));
         root.RejectUnknownKeys();
         CheckPortsSuffice(root, pool, service.PortRange);
 
@@ -56,7 +60,7 @@ public static partial class SettingsLoader
             throw new SettingsException(root.Errors[0].Key, root.Errors.Select(e => $"{e.Key}: {e.Problem}").ToList());
         }
 
-        return new MultiplexerSettings(pool, http, service, sourcePath) { Hocon = config };
+        return new MultiplexerSettings(pool, http, service, sourcePath) { Admin = admin, Logging = logging, Hocon = config };
     }
 
     /// <summary>
@@ -117,6 +121,41 @@ public static partial class SettingsLoader
         BufferMemory: (int)s.Read("buffer-memory", 64 * 1024L, ByteSize.TryParse, ExpectedByteSize, Between(1L, int.MaxValue)),
         MaxRequestBody: s.Read<long?>("max-request-body", null, TryMaxRequestBody, "expected unlimited or a byte size such as 10MB"),
         DrainTimeout: s.Read("drain-timeout", TimeSpan.FromSeconds(10), Duration.TryParse, ExpectedDuration, NotNegative));
+
+    private static TlsSettings? ReadTls(SectionReader http, string baseDirectory)
+    {
+        if (!http.Has("tls"))
+        {
+            return null;
+        }
+        var s = http.Section("tls");
+        var certificate = s.Read("certificate", "", TryString, ExpectedString, NotBlank, "is required when http.tls is present");
+        var key = s.Read("key", "", TryString, ExpectedString, NotBlank, "is required when http.tls is present");
+        return new TlsSettings(ExistingFile(s, "certificate", certificate, baseDirectory), ExistingFile(s, "key", key, baseDirectory));
+    }
+
+    private static string ExistingFile(SectionReader s, string key, string relative, string baseDirectory)
+    {
+        if (relative.Length == 0 || s.HasError(s.Child(key)))
+        {
+            return relative;
+        }
+        var resolved = Path.GetFullPath(relative, baseDirectory);
+        if (!File.Exists(resolved))
+        {
+            s.Report(s.Child(key), $"file {SectionReader.Show(resolved)} does not exist");
+        }
+        return resolved;
+    }
+
+    private static AdminSettings ReadAdmin(SectionReader s) => new(
+        Bind: s.Read("bind", AdminSettings.Default.Bind, TryString, ExpectedString, IpAddressOrLocalhost),
+        Port: s.Read("port", AdminSettings.Default.Port, TryInt, ExpectedInteger, Between(0, 65535)));
+
+    private static LoggingSettings ReadLogging(SectionReader s) => new(
+        Format: s.Read("format", LoggingSettings.Default.Format, TryLogFormat, "must be text or json"),
+        Level: s.Read("level", LoggingSettings.Default.Level, TryString, ExpectedString,
+            level => LoggingSettings.Levels.Contains(level) ? null : $"must be one of {string.Join(", ", LoggingSettings.Levels)}, got {SectionReader.Show(level)}"));
 
     private static ServiceSettings ReadService(SectionReader s, string baseDirectory)
     {

@@ -33,6 +33,13 @@ internal static class SettingsRenderer
         w.Line("buffer-memory", ByteSize.Format(http.BufferMemory));
         w.Line("max-request-body", http.MaxRequestBody is { } max ? ByteSize.Format(max) : "unlimited");
         w.Line("drain-timeout", Duration.Format(http.DrainTimeout));
+        if (http.Tls is { } tls)
+        {
+            w.Open("tls");
+            w.Line("certificate", HoconString.Quote(tls.Certificate));
+            w.Line("key", HoconString.Quote(tls.Key));
+            w.Close();
+        }
         w.Close();
 
         w.Open("service");
@@ -64,6 +71,16 @@ internal static class SettingsRenderer
         w.Line("max-backoff", Duration.Format(service.Restart.Max));
         w.Line("reset-after", Duration.Format(service.Restart.ResetAfter));
         w.Close();
+        w.Close();
+
+        w.Open("admin");
+        w.Line("bind", HoconString.Quote(settings.Admin.Bind));
+        w.Line("port", settings.Admin.Port.ToString(Invariant));
+        w.Close();
+
+        w.Open("logging");
+        w.Line("format", settings.Logging.Format.ToString().ToLowerInvariant());
+        w.Line("level", settings.Logging.Level);
         w.Close();
 
         w.Close();

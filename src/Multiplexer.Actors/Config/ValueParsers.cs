@@ -28,6 +28,17 @@ internal static class ValueParsers
         return ok;
     }
 
+    public static bool TryLogFormat(string text, out LogFormat value)
+    {
+        (var ok, value) = text.ToUpperInvariant() switch
+        {
+            "TEXT" => (true, LogFormat.Text),
+            "JSON" => (true, LogFormat.Json),
+            _ => (false, LogFormat.Text),
+        };
+        return ok;
+    }
+
     public static bool TryStrategy(string text, out PoolStrategy value)
     {
         (var ok, value) = text.ToUpperInvariant() switch
