@@ -22,8 +22,16 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
     // Least recently used first: fifo checks out from the front, lifo from the back.
     private readonly LinkedList<PooledWorker> _idle = new();
     private readonly LinkedList<Checkout> _waiting = new();
+    private const int RecentExitsKept = 20;
+
+    private readonly Dictionary<StopCause, long> _stops = [];
+    private readonly Queue<WorkerExit> _recentExits = new();
+    private readonly List<IActorRef> _warmWaiters = [];
+    private bool _warm;
     private int _nextId = 1;
     private long _nextLease = 1;
+    private long _spawned;
+    private long _retired;
     private IActorRef? _stopRequester;
 
     public PoolActor(PoolSettings settings, Func<int, IActorRef, Props> slotProps)
@@ -39,6 +47,7 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
         Receive<Terminated>(HandleSlotTerminated);
         Receive<RetireTick>(_ => RetireIdleSurplus());
         Receive<GetPoolStatus>(_ => Sender.Tell(Status()));
+        Receive<AwaitPoolWarm>(_ => HandleAwaitWarm());
         Receive<StopPool>(_ => HandleStopPool());
     }
 
@@ -119,10 +128,12 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
 
     private void HandleStarting(WorkerStarting msg)
     {
+        _spawned++;
         if (_workers.TryGetValue(msg.WorkerId, out var worker))
         {
             worker.Pid = msg.Pid;
             worker.Port = msg.Port;
+            worker.StartedAt = DateTimeOffset.UtcNow;
         }
     }
 
@@ -137,6 +148,25 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
         worker.Port = msg.Port;
         worker.ReadySince = DateTimeOffset.UtcNow;
         Release(worker);
+        if (!_warm && _workers.Values.Count(w => w.ReadySince is not null) >= _settings.Size)
+        {
+            _warm = true;
+            _log.Info("Pool warm: {0} workers ready", _settings.Size);
+            _warmWaiters.ForEach(waiter => waiter.Tell(PoolWarm.Instance));
+            _warmWaiters.Clear();
+        }
+    }
+
+    private void HandleAwaitWarm()
+    {
+        if (_warm)
+        {
+            Sender.Tell(PoolWarm.Instance);
+        }
+        else
+        {
+            _warmWaiters.Add(Sender);
+        }
     }
 
     private void HandleHealthy(WorkerHealthy msg)
@@ -152,6 +182,12 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
         if (!_workers.TryGetValue(msg.WorkerId, out var worker))
         {
             return;
+        }
+        _stops[msg.Cause] = _stops.GetValueOrDefault(msg.Cause) + 1;
+        _recentExits.Enqueue(new WorkerExit(DateTimeOffset.UtcNow, msg.WorkerId, msg.Cause, msg.Reason));
+        if (_recentExits.Count > RecentExitsKept)
+        {
+            _recentExits.Dequeue();
         }
         if (msg.Exit is not null)
         {
@@ -305,6 +341,7 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
     {
         RemoveFromIdle(worker);
         worker.State = PooledWorkerState.Retiring;
+        _retired++;
         _log.Info("Retiring worker {0} (pid {1}, port {2}, {3}): {4} workers for size {5}",
             worker.Id, worker.Pid, worker.Port, _settings.Strategy.ToString().ToLowerInvariant(), ActiveCount + 1, _settings.Size);
         Context.Stop(worker.Slot);
@@ -341,11 +378,11 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
         PurgeAbandonedWaiters();
         var workers = _workers.Values
             .OrderBy(w => w.Id)
-            .Select(w => new WorkerStatus(w.Id, w.State.ToString().ToLowerInvariant(), w.Pid, w.Port, w.ReadySince, w.Served, w.Restarts, w.LastExit))
+            .Select(w => new WorkerStatus(w.Id, w.State.ToString().ToLowerInvariant(), w.Pid, w.Port, w.StartedAt, w.Served, w.Restarts, w.LastExit))
             .ToList();
         return new PoolStatus(_settings.Size, _settings.MaxOverflow, _settings.Strategy,
             workers.Count(w => w.State == "idle"), workers.Count(w => w.State == "busy"), workers.Count(w => w.State == "starting"),
-            _waiting.Count, workers);
+            _waiting.Count, workers, new PoolCounters(_spawned, _retired, new Dictionary<StopCause, long>(_stops)), [.. _recentExits]);
     }
 
     private sealed record RetireTick

@@ -1,4 +1,5 @@
 using Multiplexer.Actors.Config;
+using Multiplexer.Actors.Workers;
 
 namespace Multiplexer.Actors.Pool;
 
@@ -38,17 +39,36 @@ public sealed record PoolStatus(
     int Busy,
     int Starting,
     int Waiting,
-    IReadOnlyList<WorkerStatus> Workers);
+    IReadOnlyList<WorkerStatus> Workers,
+    PoolCounters Counters,
+    IReadOnlyList<WorkerExit> RecentExits);
+
+/// <summary>Totals since the pool started.</summary>
+public sealed record PoolCounters(long Spawned, long Retired, IReadOnlyDictionary<StopCause, long> Stops);
+
+/// <summary>One worker stop, for the status page's list of recent exits.</summary>
+public sealed record WorkerExit(DateTimeOffset At, int WorkerId, StopCause Cause, string Reason);
 
 public sealed record WorkerStatus(
     int Id,
     string State,
     int? Pid,
     int? Port,
-    DateTimeOffset? ReadySince,
+    DateTimeOffset? StartedAt,
     long RequestsServed,
     int Restarts,
     string? LastExit);
+
+/// <summary>Answered with <see cref="PoolWarm"/> once the first <c>size</c> workers have all been ready, at once if they already were.</summary>
+public sealed record AwaitPoolWarm
+{
+    public static AwaitPoolWarm Instance { get; } = new();
+}
+
+public sealed record PoolWarm
+{
+    public static PoolWarm Instance { get; } = new();
+}
 
 /// <summary>Stops taking checkouts, fails the waiting ones, and stops every worker; answered with <see cref="PoolStopped"/>.</summary>
 public sealed record StopPool

@@ -30,6 +30,8 @@ internal sealed class PooledWorker(int id, IActorRef slot)
 
     public long LeaseId { get; set; }
 
+    public DateTimeOffset? StartedAt { get; set; }
+
     public DateTimeOffset? ReadySince { get; set; }
 
     public DateTimeOffset IdleSince { get; set; }

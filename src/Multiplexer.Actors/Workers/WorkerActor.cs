@@ -68,7 +68,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         }
         if (!_stopReported)
         {
-            _pool.Tell(new WorkerStopped(_id, "stopped", _exit));
+            _pool.Tell(new WorkerStopped(_id, StopCause.Stopped, "stopped", _exit));
         }
     }
 
@@ -82,8 +82,8 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
             _launcher.LaunchAsync(launch).PipeTo(Self, success: p => new ProcessLaunched(p), failure: ex => new LaunchFailed(ex));
             Become(Launching);
         });
-        Receive<NoPortFree>(msg => StopWorker($"no port to start on: {msg.Reason}"));
-        Receive<ReadyTimedOut>(_ => StopWorker($"no port within ready-timeout {_settings.ReadyTimeout}"));
+        Receive<NoPortFree>(msg => StopWorker(StopCause.FailedToStart, $"no port to start on: {msg.Reason}"));
+        Receive<ReadyTimedOut>(_ => StopWorker(StopCause.FailedToStart, $"no port within ready-timeout {_settings.ReadyTimeout}"));
     }
 
     private void Launching()
@@ -101,8 +101,8 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
             }
             Become(Starting);
         });
-        Receive<LaunchFailed>(msg => StopWorker($"could not start '{_settings.StartCmd}': {msg.Error.Message}"));
-        Receive<ReadyTimedOut>(_ => StopWorker($"not started within ready-timeout {_settings.ReadyTimeout}"));
+        Receive<LaunchFailed>(msg => StopWorker(StopCause.FailedToStart, $"could not start '{_settings.StartCmd}': {msg.Error.Message}"));
+        Receive<ReadyTimedOut>(_ => StopWorker(StopCause.FailedToStart, $"not started within ready-timeout {_settings.ReadyTimeout}"));
     }
 
     private void Starting()
@@ -124,7 +124,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         Receive<ReadyTimedOut>(_ =>
         {
             _log.Warning("Worker {0} (pid {1}, port {2}) not ready within {3}: killing it", _id, _process!.Pid, _port, _settings.ReadyTimeout);
-            StopWorker($"not ready within ready-timeout {_settings.ReadyTimeout}");
+            StopWorker(StopCause.FailedToStart, $"not ready within ready-timeout {_settings.ReadyTimeout}");
         });
         ReceiveExit();
     }
@@ -141,13 +141,13 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
             else
             {
                 _log.Warning("Worker {0} (pid {1}) no longer accepts connections on port {2}: recycling it", _id, _process!.Pid, _port);
-                StopWorker("stopped accepting connections");
+                StopWorker(StopCause.Recycled, "stopped accepting connections");
             }
         });
         Receive<RecycleWorker>(msg =>
         {
             _log.Warning("Worker {0} (pid {1}, port {2}) recycled: {3}", _id, _process!.Pid, _port, msg.Reason);
-            StopWorker($"recycled: {msg.Reason}");
+            StopWorker(StopCause.Recycled, $"recycled: {msg.Reason}");
         });
         Receive<FirstOutput>(_ => { });
         ReceiveExit();
@@ -157,7 +157,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
     {
         _exit = msg.Status;
         _log.Warning("Worker {0} (pid {1}, port {2}) exited: {3}", _id, _process!.Pid, _port, msg.Status);
-        StopWorker($"exited with {msg.Status}");
+        StopWorker(StopCause.Exited, $"exited with {msg.Status}");
     });
 
     private void BecomeReady()
@@ -169,9 +169,9 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>Tells the pool at once, so no request is sent to this worker while the actor winds down.</summary>
-    private void StopWorker(string reason)
+    private void StopWorker(StopCause cause, string reason)
     {
-        _pool.Tell(new WorkerStopped(_id, reason, _exit));
+        _pool.Tell(new WorkerStopped(_id, cause, reason, _exit));
         _stopReported = true;
         Context.Stop(Self);
     }

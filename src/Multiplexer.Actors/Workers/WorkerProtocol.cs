@@ -7,7 +7,23 @@ public sealed record WorkerStarting(int WorkerId, int Pid, int Port);
 public sealed record WorkerReady(int WorkerId, int Pid, int Port);
 
 /// <summary>A worker actor has stopped and its process is being stopped; its supervisor decides what comes next.</summary>
-public sealed record WorkerStopped(int WorkerId, string Reason, ExitStatus? Exit);
+public sealed record WorkerStopped(int WorkerId, StopCause Cause, string Reason, ExitStatus? Exit);
+
+/// <summary>Why a worker stopped, for status and metrics.</summary>
+public enum StopCause
+{
+    /// <summary>The process exited by itself or was killed from outside.</summary>
+    Exited,
+
+    /// <summary>Not ready within ready-timeout, or could not be started at all.</summary>
+    FailedToStart,
+
+    /// <summary>Replaced on the pool's order: hung on a request or no longer accepting connections.</summary>
+    Recycled,
+
+    /// <summary>Stopped by its supervisor: retired or shut down.</summary>
+    Stopped,
+}
 
 /// <summary>The pool asks a worker whose connection failed whether it still accepts connections.</summary>
 public sealed record CheckWorkerHealth

@@ -1,24 +1,25 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Akka.Actor;
 using Akka.Hosting;
-using Microsoft.Extensions.Logging.Console;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Multiplexer.Actors.Config;
 using Multiplexer.Actors.Pool;
 using Multiplexer.Actors.Ports;
 using Multiplexer.Actors.Workers;
+using Multiplexer.Host.Admin;
 using Multiplexer.Host.Proxy;
-using Yarp.ReverseProxy.Forwarder;
+using Prometheus;
 
 namespace Multiplexer.Host.Hosting;
 
-/// <summary>Wires the actor system, Kestrel and the proxy endpoint from validated settings.</summary>
+/// <summary>Wires the actor system, Kestrel, the proxy endpoint and the admin endpoints from validated settings.</summary>
 internal static class MultiplexerApp
 {
     // Akka's own CLR shutdown hook would terminate the actor system on SIGTERM before Kestrel has
     // drained in-flight requests; the host's shutdown runs coordinated shutdown in the right order.
     private const string AkkaDefaults = """
         akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
-        akka.loglevel = INFO
         akka.log-dead-letters = off
         akka.log-dead-letters-during-shutdown = off
         """;
@@ -47,74 +48,84 @@ internal static class MultiplexerApp
     public static WebApplication Build(MultiplexerSettings settings, WorkerProcessLauncher launcher)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        ConfigureLogging(builder.Logging);
+        LoggingSetup.Configure(builder.Logging, settings.Logging);
+        builder.Services.AddSystemd();
         // Bounds Kestrel's drain of in-flight requests; Akka's coordinated shutdown, which stops the
         // workers, runs after it whatever the remaining time.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Http.DrainTimeout);
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = settings.Http.MaxRequestBody;
-            var address = settings.Http.Bind == "localhost" ? IPAddress.Loopback : IPAddress.Parse(settings.Http.Bind);
-            kestrel.Listen(address, settings.Http.Port);
-        });
+        builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, settings));
 
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(launcher);
         builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton(_ => WorkerInvoker.Create());
-        builder.Services.AddAkka("multiplexer", (akka, _) =>
-        {
-            akka.AddHocon(settings.Hocon, HoconAddMode.Prepend)
-                .AddHocon(AkkaDefaults + StopPhaseTimeout(settings), HoconAddMode.Prepend)
-                .ConfigureLoggers(loggers =>
-                {
-                    loggers.LogLevel = Akka.Event.LogLevel.InfoLevel;
-                    loggers.ClearLoggers();
-                    loggers.AddLoggerFactory();
-                })
-                .WithActors((system, registry) =>
-                {
-                    var ports = system.ActorOf(PortRingActor.Props(settings.Service.PortRange, TcpPortProbe.Instance), "ports");
-                    var pool = system.ActorOf(PoolActor.Props(settings.Pool, settings.Service, ports, launcher), "pool");
-                    registry.Register<PoolActor>(pool);
-                    CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceStop, "stop-workers", async () =>
-                    {
-                        await pool.Ask<PoolStopped>(StopPool.Instance, settings.Service.StopTimeout);
-                        await launcher.StopAllAsync(settings.Service.StopTimeout);
-                        return Akka.Done.Instance;
-                    });
-                });
-        });
-        builder.Services.AddSingleton(sp => new ProxyEndpoint(
-            sp.GetRequiredService<IRequiredActor<PoolActor>>().ActorRef,
-            sp.GetRequiredService<IHttpForwarder>(),
-            sp.GetRequiredService<HttpMessageInvoker>(),
-            settings,
-            sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton(Metrics.DefaultRegistry);
+        builder.Services.AddSingleton<ProxyMetrics>();
+        builder.Services.AddAkka("multiplexer", (akka, _) => ConfigureAkka(akka, settings, launcher));
+        builder.Services.AddHostedService<PoolWarmup>();
+        builder.Services.AddSingleton<ProxyEndpoint>();
 
         var app = builder.Build();
+        if (settings.Admin.Enabled)
+        {
+            // A branch of its own, chosen by the listening port, not the Host header a client controls.
+            var adminPort = settings.Admin.Port;
+            app.MapWhen(context => context.Connection.LocalPort == adminPort, admin =>
+            {
+                admin.UseRouting();
+                admin.UseEndpoints(AdminEndpoints.Map);
+            });
+        }
+        // Routing placed after the admin branch, so the catch-all never sees admin requests.
+        app.UseRouting();
         // Resolved at the first request: the pool actor exists only once the host has started.
         app.Map("{**path}", context => context.RequestServices.GetRequiredService<ProxyEndpoint>().HandleAsync(context));
         return app;
     }
 
+    private static void ConfigureKestrel(KestrelServerOptions kestrel, MultiplexerSettings settings)
+    {
+        kestrel.AddServerHeader = false;
+        kestrel.Limits.MaxRequestBodySize = settings.Http.MaxRequestBody;
+        kestrel.Listen(Address(settings.Http.Bind), settings.Http.Port, listen =>
+        {
+            if (settings.Http.Tls is { } tls)
+            {
+                listen.UseHttps(X509Certificate2.CreateFromPemFile(tls.Certificate, tls.Key));
+            }
+        });
+        if (settings.Admin.Enabled)
+        {
+            kestrel.Listen(Address(settings.Admin.Bind), settings.Admin.Port);
+        }
+    }
+
+    private static IPAddress Address(string bind) => bind == "localhost" ? IPAddress.Loopback : IPAddress.Parse(bind);
+
+    private static void ConfigureAkka(AkkaConfigurationBuilder akka, MultiplexerSettings settings, WorkerProcessLauncher launcher)
+    {
+        akka.AddHocon(settings.Hocon, HoconAddMode.Prepend)
+            .AddHocon(AkkaDefaults + StopPhaseTimeout(settings), HoconAddMode.Prepend)
+            .ConfigureLoggers(loggers =>
+            {
+                loggers.LogLevel = LoggingSetup.AkkaLevel(settings.Logging.Level);
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
+            })
+            .WithActors((system, registry) =>
+            {
+                var ports = system.ActorOf(PortRingActor.Props(settings.Service.PortRange, TcpPortProbe.Instance), "ports");
+                var pool = system.ActorOf(PoolActor.Props(settings.Pool, settings.Service, ports, launcher), "pool");
+                registry.Register<PoolActor>(pool);
+                CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceStop, "stop-workers", async () =>
+                {
+                    await pool.Ask<PoolStopped>(StopPool.Instance, settings.Service.StopTimeout);
+                    await launcher.StopAllAsync(settings.Service.StopTimeout);
+                    return Akka.Done.Instance;
+                });
+            });
+    }
+
     private static string StopPhaseTimeout(MultiplexerSettings settings) =>
         $"\nakka.coordinated-shutdown.phases.service-stop.timeout = {(int)(settings.Service.StopTimeout.TotalMilliseconds * 2 + 2000)}ms\n";
-
-    private static void ConfigureLogging(ILoggingBuilder logging)
-    {
-        logging.ClearProviders();
-        logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
-            o.UseUtcTimestamp = true;
-            o.ColorBehavior = LoggerColorBehavior.Disabled;
-        });
-        logging.SetMinimumLevel(LogLevel.Information);
-        logging.AddFilter("Yarp", LogLevel.Warning);
-        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
-    }
 }

@@ -3,7 +3,9 @@ using Akka.Actor;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Multiplexer.Actors.Config;
+using Akka.Hosting;
 using Multiplexer.Actors.Pool;
+using Multiplexer.Host.Admin;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Multiplexer.Host.Proxy;
@@ -24,10 +26,13 @@ internal sealed class ProxyEndpoint
     private readonly string[] _prefixes;
     private readonly int _firstPort;
     private readonly ILogger _log;
+    private readonly ProxyMetrics _metrics;
 
-    public ProxyEndpoint(IActorRef pool, IHttpForwarder forwarder, HttpMessageInvoker invoker, MultiplexerSettings settings, ILoggerFactory loggers)
+    public ProxyEndpoint(IRequiredActor<PoolActor> pool, IHttpForwarder forwarder, HttpMessageInvoker invoker, MultiplexerSettings settings,
+        ProxyMetrics metrics, ILoggerFactory loggers)
     {
-        _pool = pool;
+        _pool = pool.ActorRef;
+        _metrics = metrics;
         _forwarder = forwarder;
         _invoker = invoker;
         _http = settings.Http;
@@ -56,15 +61,16 @@ internal sealed class ProxyEndpoint
             var failure = await BufferRequestBodyAsync(context);
             if (failure is not null)
             {
-                LogNotServed(context, target, start, failure);
+                NotServed(context, target, start, failure, rejection: null);
                 return;
             }
         }
 
-        var (lease, rejection) = await CheckoutAsync(context);
+        var checkoutStart = Stopwatch.GetTimestamp();
+        var (lease, reason, rejection) = await CheckoutAsync(context);
         if (lease is null)
         {
-            LogNotServed(context, target, start, rejection!);
+            NotServed(context, target, start, reason!, rejection);
             return;
         }
 
@@ -94,6 +100,7 @@ internal sealed class ProxyEndpoint
             }
         }
 
+        _metrics.RequestServed(context.Response.StatusCode, Stopwatch.GetElapsedTime(checkoutStart, checkedOut), Stopwatch.GetElapsedTime(checkedOut, checkedIn));
         if (_log.IsEnabled(LogLevel.Information))
         {
             var total = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
@@ -103,8 +110,9 @@ internal sealed class ProxyEndpoint
         }
     }
 
-    private void LogNotServed(HttpContext context, string target, long start, string reason)
+    private void NotServed(HttpContext context, string target, long start, string reason, string? rejection)
     {
+        _metrics.RequestNotServed(context.Response.StatusCode, rejection);
         if (_log.IsEnabled(LogLevel.Information))
         {
             var total = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
@@ -146,7 +154,8 @@ internal sealed class ProxyEndpoint
         }
     }
 
-    private async Task<(WorkerLease? Lease, string? Rejection)> CheckoutAsync(HttpContext context)
+    /// <returns>The lease, or why there is none and, for a 503, the rejection's metric label.</returns>
+    private async Task<(WorkerLease? Lease, string? Reason, string? Rejection)> CheckoutAsync(HttpContext context)
     {
         var reply = new TaskCompletionSource<WorkerLease>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
@@ -156,23 +165,23 @@ internal sealed class ProxyEndpoint
         _pool.Tell(new Checkout(reply));
         try
         {
-            return (await reply.Task, null);
+            return (await reply.Task, null, null);
         }
         catch (CheckoutRejectedException ex)
         {
             await RejectAsync(context, ex.Message);
-            return (null, ex.Message);
+            return (null, ex.Message, ex.Reason == CheckoutRejection.QueueFull ? "queue_full" : "shutting_down");
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             context.Response.StatusCode = 499;
-            return (null, "client went away while waiting for a worker");
+            return (null, "client went away while waiting for a worker", null);
         }
         catch (OperationCanceledException)
         {
             var reason = $"no worker became free within checkout-timeout {_checkoutTimeout.TotalSeconds:0.###}s";
             await RejectAsync(context, reason);
-            return (null, reason);
+            return (null, reason, "checkout_timeout");
         }
     }
 

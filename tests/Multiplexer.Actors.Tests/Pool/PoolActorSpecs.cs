@@ -244,7 +244,7 @@ public sealed class PoolActorSpecs : TestKit
 
         await worker.Probe.ExpectMsgAsync<RecycleWorker>();
         var next = Checkout(pool);
-        pool.Tell(new WorkerStopped(worker.Id, "recycled", new ExitStatus(143)), worker.Probe);
+        pool.Tell(new WorkerStopped(worker.Id, StopCause.Recycled, "recycled", new ExitStatus(143)), worker.Probe);
         var reborn = CreateTestProbe();
         pool.Tell(new WorkerReady(worker.Id, 4242, 20_999), reborn);
         var nextLease = await next.WaitAsync(TimeSpan.FromSeconds(3));
@@ -257,7 +257,7 @@ public sealed class PoolActorSpecs : TestKit
         var pool = CreatePool(Settings(size: 1));
         var worker = await ReadyWorkerAsync(pool);
         var lease = await CheckoutAsync(pool);
-        pool.Tell(new WorkerStopped(worker.Id, "exited", new ExitStatus(137)), worker.Probe);
+        pool.Tell(new WorkerStopped(worker.Id, StopCause.Exited, "exited", new ExitStatus(137)), worker.Probe);
 
         pool.Tell(new Checkin(lease, CheckinOutcome.Completed));
 

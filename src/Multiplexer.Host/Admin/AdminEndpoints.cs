@@ -1,0 +1,77 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Akka.Actor;
+using Akka.Hosting;
+using Multiplexer.Actors.Pool;
+using Multiplexer.Actors.Workers;
+using Prometheus;
+
+namespace Multiplexer.Host.Admin;
+
+/// <summary>
+/// The admin listener's endpoints: <c>/status</c> (JSON), <c>/metrics</c> (Prometheus text),
+/// <c>/healthz</c> and <c>/</c> (a live HTML view of the pool). They are served only on the admin
+/// port, so no path of the proxied service is ever taken from it.
+/// </summary>
+internal static class AdminEndpoints
+{
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public static void Map(IEndpointRouteBuilder admin)
+    {
+        admin.MapGet("/status", async (IRequiredActor<PoolActor> pool) =>
+            Results.Json(StatusDocument.From(await StatusAsync(pool)), Json));
+
+        admin.MapGet("/healthz", async (IRequiredActor<PoolActor> pool) =>
+        {
+            var status = await StatusAsync(pool);
+            var ready = status.Idle + status.Busy;
+            return ready > 0
+                ? Results.Text($"ok: {ready} of {status.Workers.Count} workers ready\n")
+                : Results.Text($"unhealthy: no worker ready ({Describe(status)})\n", statusCode: StatusCodes.Status503ServiceUnavailable);
+        });
+
+        admin.MapGet("/metrics", async (HttpContext context, IRequiredActor<PoolActor> pool, ProxyMetrics metrics, CollectorRegistry registry) =>
+        {
+            metrics.Update(await StatusAsync(pool));
+            context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+            await registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);
+        });
+
+        admin.MapGet("/", () => Results.Content(StatusPage.Html, "text/html; charset=utf-8"));
+    }
+
+    private static Task<PoolStatus> StatusAsync(IRequiredActor<PoolActor> pool) =>
+        pool.ActorRef.Ask<PoolStatus>(GetPoolStatus.Instance, AskTimeout);
+
+    private static string Describe(PoolStatus status)
+    {
+        var last = status.RecentExits.Count > 0 ? status.RecentExits[^1] : null;
+        var starting = $"{status.Starting} starting";
+        return last is null ? starting : $"{starting}; last stop: worker {last.WorkerId} {last.Reason}";
+    }
+
+    /// <summary>The JSON shape of <c>/status</c>.</summary>
+    private sealed record StatusDocument(PoolDocument Pool, IReadOnlyList<WorkerDocument> Workers, IReadOnlyList<WorkerExit> RecentExits)
+    {
+        public static StatusDocument From(PoolStatus status)
+        {
+            var rss = ProcessGroupMemory.RssBytes([.. status.Workers.Where(w => w.Pid is not null).Select(w => w.Pid!.Value)]);
+            return new(
+                new PoolDocument(status.Size, status.MaxOverflow, status.Strategy.ToString().ToLowerInvariant(),
+                    status.Idle, status.Busy, status.Starting, status.Waiting, status.Counters.Spawned, status.Counters.Retired),
+                [.. status.Workers.Select(w => new WorkerDocument(w.Id, w.Pid, w.Port, w.State, w.StartedAt, w.RequestsServed, w.Restarts, w.LastExit,
+                    w.Pid is { } pid ? rss.GetValueOrDefault(pid) : null))],
+                status.RecentExits);
+        }
+    }
+
+    private sealed record PoolDocument(int Size, int MaxOverflow, string Strategy, int Idle, int Busy, int Starting, int Waiting, long Spawned, long Retired);
+
+    private sealed record WorkerDocument(int Id, int? Pid, int? Port, string State, DateTimeOffset? StartedAt, long RequestsServed,
+        int Restarts, string? LastExit, long? RssBytes);
+}

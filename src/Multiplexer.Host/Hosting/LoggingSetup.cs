@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Hosting.Systemd;
+using Microsoft.Extensions.Logging.Console;
+using Multiplexer.Actors.Config;
+
+namespace Multiplexer.Host.Hosting;
+
+/// <summary>Console logging as configured: one line per entry as text, as JSON, or in systemd's format under systemd.</summary>
+internal static class LoggingSetup
+{
+    public static void Configure(ILoggingBuilder logging, LoggingSettings settings)
+    {
+        logging.ClearProviders();
+        if (settings.Format == LogFormat.Json)
+        {
+            logging.AddJsonConsole(o =>
+            {
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                o.UseUtcTimestamp = true;
+                o.JsonWriterOptions = new System.Text.Json.JsonWriterOptions { Indented = false };
+            });
+        }
+        else if (SystemdHelpers.IsSystemdService())
+        {
+            // The journal adds timestamps; systemd's format prefixes each line with its syslog priority.
+            logging.AddSystemdConsole();
+        }
+        else
+        {
+            logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
+                o.UseUtcTimestamp = true;
+                o.ColorBehavior = LoggerColorBehavior.Disabled;
+            });
+        }
+        logging.SetMinimumLevel(MinimumLevel(settings.Level));
+        // The forwarder logs two lines per request at Information; the access log says it in one.
+        logging.AddFilter("Yarp", LogLevel.Warning);
+        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+    }
+
+    public static LogLevel MinimumLevel(string level) => level switch
+    {
+        "trace" => LogLevel.Trace,
+        "debug" => LogLevel.Debug,
+        "warning" => LogLevel.Warning,
+        "error" => LogLevel.Error,
+        _ => LogLevel.Information,
+    };
+
+    public static Akka.Event.LogLevel AkkaLevel(string level) => level switch
+    {
+        "trace" or "debug" => Akka.Event.LogLevel.DebugLevel,
+        "warning" => Akka.Event.LogLevel.WarningLevel,
+        "error" => Akka.Event.LogLevel.ErrorLevel,
+        _ => Akka.Event.LogLevel.InfoLevel,
+    };
+}

@@ -1,0 +1,33 @@
+using Akka.Actor;
+using Akka.Hosting;
+using Multiplexer.Actors.Config;
+using Multiplexer.Actors.Pool;
+
+namespace Multiplexer.Host.Hosting;
+
+/// <summary>
+/// Holds the host's start until the first <c>size</c> workers are ready, so that "started" (and
+/// systemd's READY=1) means the pool can serve. Bounded by ready-timeout: a broken start command
+/// must not keep the admin endpoints, which report it, from coming up.
+/// </summary>
+internal sealed partial class PoolWarmup(IRequiredActor<PoolActor> pool, MultiplexerSettings settings, ILogger<PoolWarmup> log) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var actor = await pool.GetAsync(cancellationToken);
+        var timeout = settings.Service.ReadyTimeout + TimeSpan.FromSeconds(1);
+        try
+        {
+            await actor.Ask<PoolWarm>(AwaitPoolWarm.Instance, timeout, cancellationToken);
+        }
+        catch (AskTimeoutException)
+        {
+            NotWarm(log, settings.Pool.Size, timeout.TotalSeconds);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Not all {Size} workers were ready within {Seconds:0.#}s; starting anyway")]
+    private static partial void NotWarm(ILogger logger, int size, double seconds);
+}
