@@ -59,6 +59,8 @@ internal static class MultiplexerApp
         builder.Services.AddSingleton(launcher);
         builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton(_ => WorkerInvoker.Create());
+        // Process metrics stay; every .NET meter and event counter would bury the pool's own metrics.
+        Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions { SuppressMeters = true, SuppressEventCounters = true });
         builder.Services.AddSingleton(Metrics.DefaultRegistry);
         builder.Services.AddSingleton<ProxyMetrics>();
         builder.Services.AddAkka("multiplexer", (akka, _) => ConfigureAkka(akka, settings, launcher));

@@ -9,10 +9,11 @@ using Xunit;
 
 namespace Multiplexer.Actors.Tests.Workers;
 
-/// <summary>The worker actor against real, tiny processes: a shell, python's http.server, sleep.</summary>
+/// <summary>The worker actor against real, tiny processes: a shell, a one-line Node.js server, sleep.</summary>
 public sealed class WorkerActorSpecs : TestKit, IDisposable
 {
-    private const string HttpServer = "python3 -m http.server %PORT% --bind 127.0.0.1";
+    /// <summary>Listens on $PORT, then says so on stdout, as services usually do.</summary>
+    private const string HttpServer = "node -e \"require('http').createServer((q, s) => s.end('ok')).listen(process.env.PORT, '127.0.0.1', () => console.log('listening'))\"";
 
     private readonly WorkerProcessLauncher _launcher = new();
     private readonly TestProbe _pool;
@@ -87,7 +88,7 @@ public sealed class WorkerActorSpecs : TestKit, IDisposable
         // the shell does not exec, and leaves a background child of its own
         var worker = StartWorker(Service($"sleep 300 & {HttpServer}"));
         var ready = await ReadyAsync();
-        Assert.True(ProcessGroups.Members(ready.Pid).Count >= 3, "shell, sleep and python run in the worker's group");
+        Assert.True(ProcessGroups.Members(ready.Pid).Count >= 3, "shell, sleep and node run in the worker's group");
 
         Sys.Stop(worker);
 
@@ -98,7 +99,8 @@ public sealed class WorkerActorSpecs : TestKit, IDisposable
     [Fact]
     public async Task Should_give_the_worker_its_port_in_the_environment_too()
     {
-        StartWorker(Service("exec python3 -m http.server \"$PORT\" --bind 127.0.0.1"));
+        // the command line has no %PORT%: the service finds its port in the environment alone
+        StartWorker(Service($"exec {HttpServer}"));
 
         var ready = await ReadyAsync();
 

@@ -19,6 +19,9 @@ public sealed record HostConfig
     public string MaxRequestBody { get; init; } = "unlimited";
     public string Extra { get; init; } = "";
 
+    /// <summary>0 disables the admin listener; <see cref="FreePort"/> gives a usable one.</summary>
+    public int AdminPort { get; init; }
+
     /// <summary>A random block of ports, so parallel runs and leftovers of other runs do not collide (the ring skips taken ports too).</summary>
     public string PortRange { get; init; } = RandomRange();
 
@@ -36,9 +39,18 @@ public sealed record HostConfig
         .AppendLine($"    working-directory = \"{Repository.Root}\"")
         .AppendLine("    stop-timeout = 3s")
         .AppendLine("  }")
+        .AppendLine($"  admin {{ bind = \"127.0.0.1\", port = {AdminPort} }}")
         .AppendLine("}")
         .AppendLine(Extra)
         .ToString();
+
+    /// <summary>A port free right now, for listeners that cannot be given port 0 (the admin listener, where 0 disables it).</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
 
     private static string OnOff(bool value) => value ? "on" : "off";
 
