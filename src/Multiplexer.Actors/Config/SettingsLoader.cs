@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Akka.Configuration;
+using Multiplexer.Actors.Config.Seed;
 using static Multiplexer.Actors.Config.ValueChecks;
 using static Multiplexer.Actors.Config.ValueParsers;
 
@@ -15,6 +16,10 @@ public static partial class SettingsLoader
     private const string ExpectedBoolean = "expected on or off";
     private const string ExpectedString = "expected a string";
 
+    /// <summary>
+    /// Loads a HOCON file, or a <c>.exs</c> config of the Elixir original, converted in memory
+    /// (see <see cref="SeedConfig"/>).
+    /// </summary>
     /// <exception cref="SettingsException">Unreadable file, bad syntax or invalid settings.</exception>
     public static MultiplexerSettings Load(string path)
     {
@@ -31,7 +36,10 @@ public static partial class SettingsLoader
             throw new SettingsException(path, $"{path}: cannot read config file ({e.Message})", e);
         }
 
-        return Parse(text, Path.GetDirectoryName(fullPath) ?? "/", fullPath);
+        var directory = Path.GetDirectoryName(fullPath) ?? "/";
+        return SeedConfig.IsSeedFile(fullPath)
+            ? SeedConfig.Parse(text, directory, fullPath, path)
+            : Parse(text, directory, fullPath);
     }
 
     /// <param name="baseDirectory">What a relative working-directory is resolved against.</param>

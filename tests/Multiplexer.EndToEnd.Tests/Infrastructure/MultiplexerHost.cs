@@ -44,17 +44,21 @@ public sealed partial class MultiplexerHost : IAsyncDisposable
         }
     }
 
-    public static async Task<MultiplexerHost> StartAsync(HostConfig config, bool waitForWorkers = true)
+    public static Task<MultiplexerHost> StartAsync(HostConfig config, bool waitForWorkers = true) =>
+        StartAsync(Launch(config.ToHocon()), waitForWorkers ? config.Size : 0);
+
+    /// <summary>Waits until a launched multiplexer listens and <paramref name="workers"/> workers are ready.</summary>
+    public static async Task<MultiplexerHost> StartAsync(MultiplexerHost host, int workers)
     {
-        var host = Launch(config.ToHocon());
         try
         {
             var listening = await host.WaitForLogAsync(l => l.Contains("Now listening on:", StringComparison.Ordinal), StartTimeout);
-            host.BaseAddress = new Uri(ListeningUrl().Match(listening).Value);
+            // A host listening on every interface (0.0.0.0) is reached on loopback.
+            host.BaseAddress = new Uri(ListeningUrl().Match(listening).Value.Replace("://0.0.0.0:", "://127.0.0.1:", StringComparison.Ordinal));
             host.Client = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(120) };
-            if (waitForWorkers)
+            if (workers > 0)
             {
-                await host.WaitForReadyWorkersAsync(config.Size);
+                await host.WaitForReadyWorkersAsync(workers);
             }
             return host;
         }
@@ -66,12 +70,14 @@ public sealed partial class MultiplexerHost : IAsyncDisposable
     }
 
     /// <summary>Starts the multiplexer on a config text without waiting for anything.</summary>
-    public static MultiplexerHost Launch(string hocon)
+    /// <param name="fileName">What to call the config file, in a fresh directory; a <c>.exs</c> is read as a seed config.</param>
+    /// <param name="command">A command to put before the config path, such as "run"; none by default.</param>
+    public static MultiplexerHost Launch(string config, string fileName = "multiplexer.hocon", string? command = null)
     {
         var tag = Guid.NewGuid().ToString("N");
         var directory = Directory.CreateTempSubdirectory("multiplexer-test-").FullName;
-        var configPath = Path.Combine(directory, "multiplexer.hocon");
-        File.WriteAllText(configPath, hocon);
+        var configPath = Path.Combine(directory, fileName);
+        File.WriteAllText(configPath, config);
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -80,6 +86,10 @@ public sealed partial class MultiplexerHost : IAsyncDisposable
             WorkingDirectory = directory,
         };
         info.ArgumentList.Add(Repository.HostAssembly);
+        if (command is not null)
+        {
+            info.ArgumentList.Add(command);
+        }
         info.ArgumentList.Add(configPath);
         info.Environment[ProcessTable.TagVariable] = tag;
         var process = Process.Start(info)!;
