@@ -183,7 +183,7 @@ public sealed partial class MultiplexerHost : IAsyncDisposable
         }
     }
 
-    [GeneratedRegex(@"http://[0-9.:\[\]]+")]
+    [GeneratedRegex(@"https?://[0-9.:\[\]]+")]
     private static partial Regex ListeningUrl();
 
     [GeneratedRegex(@"Worker \d+ ready")]
