@@ -14,6 +14,7 @@ public sealed record HostConfig
     public string StartCmd { get; init; } = $"node \"{Repository.NodeWorker}\" %PORT%";
     public string StartDelay { get; init; } = "wait-first-output";
     public string KillPattern { get; init; } = "";
+    public string ReadyTimeout { get; init; } = "20s";
     public bool RequestBuffering { get; init; } = true;
     public bool ResponseBuffering { get; init; } = true;
     public string MaxRequestBody { get; init; } = "unlimited";
@@ -34,7 +35,7 @@ public sealed record HostConfig
         .AppendLine($"    port-range = \"{PortRange}\"")
         .AppendLine($"    start-cmd = \"{StartCmd.Replace("\"", "\\\"", StringComparison.Ordinal)}\"")
         .AppendLine($"    start-delay = {StartDelay}")
-        .AppendLine("    ready-timeout = 20s")
+        .AppendLine($"    ready-timeout = {ReadyTimeout}")
         .AppendLine($"    kill-pattern = \"{KillPattern}\"")
         .AppendLine($"    working-directory = \"{Repository.Root}\"")
         .AppendLine("    stop-timeout = 3s")

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 using Multiplexer.EndToEnd.Tests.Infrastructure;
 using Xunit;
 
-namespace Multiplexer.EndToEnd.Tests;
+namespace Multiplexer.EndToEnd.Tests.Admin;
 
 /// <summary>The admin listener: status, metrics and health as an operator sees them.</summary>
 public sealed partial class AdminSpecs
@@ -75,7 +75,7 @@ public sealed partial class AdminSpecs
     {
         var adminPort = HostConfig.FreePort();
         await using var host = await MultiplexerHost.StartAsync(
-            new HostConfig { Size = 1, AdminPort = adminPort, StartCmd = "echo starting; exit 3" }, waitForWorkers: false);
+            new HostConfig { Size = 1, AdminPort = adminPort, StartCmd = "echo starting; exit 3", ReadyTimeout = "2s" }, waitForWorkers: false);
         using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{adminPort}") };
 
         await host.WaitForLogAsync(l => l.Contains("exited: exit code 3", StringComparison.Ordinal));

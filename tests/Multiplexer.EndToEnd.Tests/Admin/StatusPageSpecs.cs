@@ -1,0 +1,61 @@
+using System.Text.RegularExpressions;
+using Multiplexer.EndToEnd.Tests.Infrastructure;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Multiplexer.EndToEnd.Tests.Admin;
+
+/// <summary>The admin page rendered by a real browser, as an operator opens it.</summary>
+public sealed partial class StatusPageSpecs(ITestOutputHelper output)
+{
+    [SkippableFact]
+    public async Task Should_render_one_row_per_worker_in_a_headless_browser()
+    {
+        Skip.IfNot(HeadlessChromium.Available, $"{HeadlessChromium.Executable} is missing (.ci/run installs Debian's chromium)");
+
+        // arrange
+        var adminPort = HostConfig.FreePort();
+        await using var host = await MultiplexerHost.StartAsync(new HostConfig { Size = 3, AdminPort = adminPort });
+        var page = new Uri($"http://127.0.0.1:{adminPort}/");
+        var screenshot = Path.Combine(Path.GetTempPath(), $"multiplexer-status-{host.Tag}.png");
+
+        // act
+        var dom = await HeadlessChromium.DumpDomAsync(page);
+        await HeadlessChromium.ScreenshotAsync(page, screenshot, 1000, 600);
+
+        // assert: the page's script filled the table from /status
+        Assert.Equal(3, WorkerRow().Matches(dom).Count);
+        Assert.Contains(">idle<", dom);
+
+        // assert: the picture shows text in the three row bands below the table header
+        var image = PngImage.Read(screenshot);
+        output.WriteLine($"screenshot {screenshot}: {image.Width}x{image.Height}, {TextBands(image)} bands of text");
+        Assert.Equal((1000, 600), (image.Width, image.Height));
+        Assert.True(TextBands(image) >= 1 + 1 + 3 + 2, "title, summary, header, three worker rows and the exits table show as text");
+        File.Delete(screenshot);
+    }
+
+    /// <summary>Counts horizontal bands of pixel rows that hold dark (text) pixels.</summary>
+    private static int TextBands(PngImage image)
+    {
+        var bands = 0;
+        var inBand = false;
+        for (var y = 0; y < image.Height; y++)
+        {
+            var dark = false;
+            for (var x = 0; x < image.Width && !dark; x++)
+            {
+                dark = image.IsDark(x, y);
+            }
+            if (dark && !inBand)
+            {
+                bands++;
+            }
+            inBand = dark;
+        }
+        return bands;
+    }
+
+    [GeneratedRegex("<tr class=\"worker\">")]
+    private static partial Regex WorkerRow();
+}
