@@ -196,6 +196,18 @@ function handleSpawnChild(res) {
   sendJson(res, 200, { pid, childPid: child.pid });
 }
 
+// Simulates a worker whose listener died while the process lives on: answers, then refuses every
+// new connection and drops the idle kept-alive ones.
+function handleStopListening(res) {
+  res.on('finish', () => setImmediate(() => {
+    server.close();
+    server.closeIdleConnections();
+    // Nothing else would keep the event loop, and so the process, alive.
+    setInterval(() => {}, 1 << 30);
+  }));
+  sendText(res, 200, 'no longer listening\n');
+}
+
 async function route(req, res) {
   const q = req.url.indexOf('?');
   const path = q === -1 ? req.url : req.url.slice(0, q);
@@ -239,6 +251,8 @@ async function route(req, res) {
       return handleSpawnChild(res);
     case '/stats':
       return sendJson(res, 200, { pid, port, served, inflightMax: inflightMaxEver });
+    case '/stop-listening':
+      return handleStopListening(res);
     default:
       return sendText(res, 404, `not found: ${path}\n`);
   }

@@ -97,6 +97,26 @@ public sealed class FailureSpecs
         await host.WaitForLogAsync(l => l.Contains("499", StringComparison.Ordinal) && l.Contains("client went away", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Should_send_a_request_the_worker_refused_to_another_worker_instead_of_502()
+    {
+        // arrange: lifo hands the next request to the worker that just stopped accepting connections
+        await using var host = await MultiplexerHost.StartAsync(new HostConfig { Size = 2, Strategy = "lifo" });
+        var refusing = await host.Client.GetAsync("/stop-listening");
+        var refusingPid = int.Parse(refusing.Headers.GetValues("x-worker-pid").Single(), System.Globalization.CultureInfo.InvariantCulture);
+
+        // act
+        var response = await host.Client.PostAsync("/upload", new ByteArrayContent(new byte[100_000]));
+
+        // assert: served by the other worker, and the refusing one was found out
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(100_000, json.RootElement.GetProperty("length").GetInt32());
+        Assert.NotEqual(refusingPid, int.Parse(response.Headers.GetValues("x-worker-pid").Single(), System.Globalization.CultureInfo.InvariantCulture));
+        await host.WaitForLogAsync(l => l.Contains("POST /upload: worker", StringComparison.Ordinal) && l.Contains("failed: Request", StringComparison.Ordinal));
+        await host.WaitForLogAsync(l => l.Contains("no longer accepts connections", StringComparison.Ordinal));
+    }
+
     private static async Task<int> PidAsync(MultiplexerHost host)
     {
         var response = await host.Client.GetAsync("/pid");

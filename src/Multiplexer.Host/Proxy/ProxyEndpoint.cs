@@ -76,21 +76,30 @@ internal sealed class ProxyEndpoint
 
         var checkedOut = Stopwatch.GetTimestamp();
         var buffer = _http.ResponseBuffering && !IsUpgrade(request) ? ResponseBuffer.Install(context, _http.BufferMemory) : null;
-        var error = ForwarderError.None;
-        try
+        var error = await ForwardAsync(context, lease);
+        if (error == ForwarderError.Request && CanRedispatch(context))
         {
-            error = await _forwarder.SendAsync(context, _prefixes[lease.Port - _firstPort], _invoker, _requestConfig, TransparentTransformer.Instance);
-        }
-        finally
-        {
-            _pool.Tell(new Checkin(lease, Outcome(context, error)));
+            // The worker refused the connection (it had just died): nothing was sent, so another worker
+            // may take the request instead of the client getting a 502, as HAProxy's option redispatch does.
+            LogForwardFailed(context, target, lease, error);
+            context.Response.Clear();
+            if (context.Request.Body.CanSeek)
+            {
+                context.Request.Body.Position = 0;
+            }
+            (lease, reason, rejection) = await CheckoutAsync(context);
+            if (lease is null)
+            {
+                NotServed(context, target, start, reason!, rejection);
+                return;
+            }
+            error = await ForwardAsync(context, lease);
         }
         var checkedIn = Stopwatch.GetTimestamp();
 
-        if (error != ForwarderError.None && _log.IsEnabled(LogLevel.Warning))
+        if (error != ForwarderError.None)
         {
-            var feature = context.Features.Get<IForwarderErrorFeature>();
-            AccessLog.ForwardFailed(_log, request.Method, target, lease.WorkerId, lease.Port, error.ToString(), feature?.Exception?.Message);
+            LogForwardFailed(context, target, lease, error);
         }
         if (buffer is not null)
         {
@@ -107,6 +116,37 @@ internal sealed class ProxyEndpoint
             var worker = Stopwatch.GetElapsedTime(checkedOut, checkedIn).TotalMilliseconds;
             var queue = Stopwatch.GetElapsedTime(start, checkedOut).TotalMilliseconds;
             AccessLog.Served(_log, request.Method, target, context.Response.StatusCode, lease.WorkerId, total, worker, queue, total - worker);
+        }
+    }
+
+    /// <summary>Forwards to the leased worker and checks it back in the moment the forwarder is done with it.</summary>
+    private async Task<ForwarderError> ForwardAsync(HttpContext context, WorkerLease lease)
+    {
+        var error = ForwarderError.None;
+        try
+        {
+            error = await _forwarder.SendAsync(context, _prefixes[lease.Port - _firstPort], _invoker, _requestConfig, TransparentTransformer.Instance);
+        }
+        finally
+        {
+            _pool.Tell(new Checkin(lease, Outcome(context, error)));
+        }
+        return error;
+    }
+
+    /// <summary>Only a request whose connection was never established, and whose body can be sent again.</summary>
+    private static bool CanRedispatch(HttpContext context) =>
+        context.Features.Get<IForwarderErrorFeature>()?.Exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError }
+        && !context.Response.HasStarted
+        && !context.RequestAborted.IsCancellationRequested
+        && (context.Request.Body.CanSeek || context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody != true);
+
+    private void LogForwardFailed(HttpContext context, string target, WorkerLease lease, ForwarderError error)
+    {
+        if (_log.IsEnabled(LogLevel.Warning))
+        {
+            var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
+            AccessLog.ForwardFailed(_log, context.Request.Method, target, lease.WorkerId, lease.Port, error.ToString(), exception?.Message);
         }
     }
 
