@@ -117,6 +117,40 @@ public sealed class FailureSpecs
         await host.WaitForLogAsync(l => l.Contains("no longer accepts connections", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Should_fail_fast_while_the_start_command_crashes_and_recover_once_it_is_fixed()
+    {
+        // arrange: a service that cannot start until a file appears
+        var directory = Directory.CreateTempSubdirectory("multiplexer-crash-loop-").FullName;
+        var fixedFlag = Path.Combine(directory, "fixed");
+        await using var host = await MultiplexerHost.StartAsync(new HostConfig
+        {
+            Size = 1,
+            StartCmd = $"test -f '{fixedFlag}' || {{ echo 'app.js: missing configuration' >&2; exit 1; }}; exec node '{Repository.NodeWorker}' %PORT%",
+            Extra = "multiplexer.pool.crash-loop { failures = 3, within = 30s }\nmultiplexer.service.restart { min-backoff = 50ms, max-backoff = 500ms }",
+        }, waitForWorkers: false);
+        await host.WaitForLogAsync(l => l.Contains("Failing fast", StringComparison.Ordinal));
+
+        // act: a request while the pool is failing, and the multiplexer's CPU over two seconds of retries
+        var cpuBefore = ProcessTable.CpuSeconds(host.Pid);
+        var response = await host.Client.GetAsync("/");
+        await Task.Delay(2000);
+        var cpuShare = (ProcessTable.CpuSeconds(host.Pid) - cpuBefore) / 2.0;
+
+        // assert: a 503 at once (the checkout-timeout is 10 s) that quotes the cause, and no busy loop
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains("exit code 1", body);
+        Assert.Contains("app.js: missing configuration", body);
+        Assert.True(cpuShare < 0.25, $"the multiplexer used {cpuShare:P0} of a core while retrying");
+
+        // act: the command is fixed; assert: the pool recovers by itself
+        await File.WriteAllTextAsync(fixedFlag, "");
+        await host.WaitForReadyWorkersAsync(1);
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/")).StatusCode);
+        Directory.Delete(directory, recursive: true);
+    }
+
     private static async Task<int> PidAsync(MultiplexerHost host)
     {
         var response = await host.Client.GetAsync("/pid");

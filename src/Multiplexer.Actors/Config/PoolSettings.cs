@@ -11,4 +11,6 @@ public sealed record PoolSettings(
 {
     /// <summary>Permanent plus temporary workers: the most that can run at once.</summary>
     public int MaxWorkers => Size + MaxOverflow;
+
+    public CrashLoopSettings CrashLoop { get; init; } = CrashLoopSettings.Default;
 }

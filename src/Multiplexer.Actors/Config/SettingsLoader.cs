@@ -112,7 +112,13 @@ public static partial class SettingsLoader
         return first;
     }
 
-    private static PoolSettings ReadPool(SectionReader s) => new(
+    private static PoolSettings ReadPool(SectionReader s) => ReadPoolCore(s) with { CrashLoop = ReadCrashLoop(s.Section("crash-loop")) };
+
+    private static CrashLoopSettings ReadCrashLoop(SectionReader s) => new(
+        Failures: s.Read("failures", CrashLoopSettings.Default.Failures, TryInt, ExpectedInteger, AtLeast(1)),
+        Within: s.Read("within", CrashLoopSettings.Default.Within, Duration.TryParse, ExpectedDuration, Positive));
+
+    private static PoolSettings ReadPoolCore(SectionReader s) => new(
         Size: s.Read("size", 5, TryInt, ExpectedInteger, AtLeast(1)),
         MaxOverflow: s.Read("max-overflow", 15, TryInt, ExpectedInteger, AtLeast(0)),
         Strategy: s.Read("strategy", PoolStrategy.Fifo, TryStrategy, "must be fifo or lifo"),

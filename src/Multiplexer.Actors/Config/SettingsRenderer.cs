@@ -22,6 +22,10 @@ internal static class SettingsRenderer
         w.Line("checkout-timeout", Duration.Format(pool.CheckoutTimeout));
         w.Line("max-waiting", pool.MaxWaiting.ToString(Invariant));
         w.Line("overflow-idle-timeout", Duration.Format(pool.OverflowIdleTimeout));
+        w.Open("crash-loop");
+        w.Line("failures", pool.CrashLoop.Failures.ToString(Invariant));
+        w.Line("within", Duration.Format(pool.CrashLoop.Within));
+        w.Close();
         w.Close();
 
         w.Open("http");

@@ -7,6 +7,9 @@ public enum CheckoutRejection
 
     /// <summary>The pool is stopping.</summary>
     ShuttingDown,
+
+    /// <summary>Workers keep dying before they are ready: waiting would not help.</summary>
+    ServiceFailing,
 }
 
 /// <summary>The pool refused a checkout at once rather than queueing it.</summary>

@@ -27,6 +27,8 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
     private readonly Dictionary<StopCause, long> _stops = [];
     private readonly Queue<WorkerExit> _recentExits = new();
     private readonly List<IActorRef> _warmWaiters = [];
+    private readonly Queue<DateTimeOffset> _startFailures = new();
+    private string? _failure;
     private bool _warm;
     private int _nextId = 1;
     private long _nextLease = 1;
@@ -78,6 +80,11 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
         if (Stopping)
         {
             checkout.Reply.TrySetException(new CheckoutRejectedException(CheckoutRejection.ShuttingDown, "the multiplexer is shutting down"));
+            return;
+        }
+        if (_failure is not null)
+        {
+            checkout.Reply.TrySetException(new CheckoutRejectedException(CheckoutRejection.ServiceFailing, _failure));
             return;
         }
         if (_idle.Count > 0)
@@ -147,21 +154,26 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
         worker.Pid = msg.Pid;
         worker.Port = msg.Port;
         worker.ReadySince = DateTimeOffset.UtcNow;
+        if (_failure is not null)
+        {
+            _log.Info("Worker {0} is ready: the service recovered, requests are served again", worker.Id);
+            _failure = null;
+            _startFailures.Clear();
+        }
         Release(worker);
         if (!_warm && _workers.Values.Count(w => w.ReadySince is not null) >= _settings.Size)
         {
             _warm = true;
             _log.Info("Pool warm: {0} workers ready", _settings.Size);
-            _warmWaiters.ForEach(waiter => waiter.Tell(PoolWarm.Instance));
-            _warmWaiters.Clear();
+            ReplyToWarmWaiters(failure: null);
         }
     }
 
     private void HandleAwaitWarm()
     {
-        if (_warm)
+        if (_warm || _failure is not null)
         {
-            Sender.Tell(PoolWarm.Instance);
+            Sender.Tell(new PoolWarm(_warm ? null : _failure));
         }
         else
         {
@@ -197,11 +209,53 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
         {
             return;
         }
+        if (!msg.WasReady && msg.Cause is StopCause.Exited or StopCause.FailedToStart)
+        {
+            CountStartFailure(msg);
+        }
         worker.Restarts++;
         RemoveFromIdle(worker);
         worker.State = PooledWorkerState.Starting;
         worker.Process = null;
         worker.ReadySince = null;
+    }
+
+    /// <summary>
+    /// Workers dying before they are ready, again and again, with none ready: fail fast with the cause
+    /// rather than let requests wait for a worker that will not come. Logged once; the supervisors go
+    /// on retrying with their backoff, and the first ready worker ends it.
+    /// </summary>
+    private void CountStartFailure(WorkerStopped msg)
+    {
+        var now = DateTimeOffset.UtcNow;
+        _startFailures.Enqueue(now);
+        while (_startFailures.Peek() < now - _settings.CrashLoop.Within)
+        {
+            _startFailures.Dequeue();
+        }
+        if (_startFailures.Count < _settings.CrashLoop.Failures || _workers.Values.Any(w => w.ReadySince is not null))
+        {
+            return;
+        }
+        var lastErrors = msg.LastErrors is { Count: > 0 } lines ? $"; last stderr: {string.Join(" | ", lines)}" : "";
+        var failure = $"the service keeps failing to start ({_startFailures.Count} times within {_settings.CrashLoop.Within.TotalSeconds:0.#}s): worker {msg.WorkerId} {msg.Reason}{lastErrors}";
+        if (_failure is null)
+        {
+            _log.Error("Failing fast: {0}", failure);
+            foreach (var waiter in _waiting)
+            {
+                waiter.Reply.TrySetException(new CheckoutRejectedException(CheckoutRejection.ServiceFailing, failure));
+            }
+            _waiting.Clear();
+            ReplyToWarmWaiters(failure);
+        }
+        _failure = failure;
+    }
+
+    private void ReplyToWarmWaiters(string? failure)
+    {
+        _warmWaiters.ForEach(waiter => waiter.Tell(new PoolWarm(failure)));
+        _warmWaiters.Clear();
     }
 
     private void HandleSlotTerminated(Terminated msg)
@@ -382,7 +436,10 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
             .ToList();
         return new PoolStatus(_settings.Size, _settings.MaxOverflow, _settings.Strategy,
             workers.Count(w => w.State == "idle"), workers.Count(w => w.State == "busy"), workers.Count(w => w.State == "starting"),
-            _waiting.Count, workers, new PoolCounters(_spawned, _retired, new Dictionary<StopCause, long>(_stops)), [.. _recentExits]);
+            _waiting.Count, workers, new PoolCounters(_spawned, _retired, new Dictionary<StopCause, long>(_stops)), [.. _recentExits])
+        {
+            Failure = _failure,
+        };
     }
 
     private sealed record RetireTick

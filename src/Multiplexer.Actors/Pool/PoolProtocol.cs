@@ -41,7 +41,11 @@ public sealed record PoolStatus(
     int Waiting,
     IReadOnlyList<WorkerStatus> Workers,
     PoolCounters Counters,
-    IReadOnlyList<WorkerExit> RecentExits);
+    IReadOnlyList<WorkerExit> RecentExits)
+{
+    /// <summary>Why the pool fails fast (workers keep dying before they are ready), or null.</summary>
+    public string? Failure { get; init; }
+}
 
 /// <summary>Totals since the pool started.</summary>
 public sealed record PoolCounters(long Spawned, long Retired, IReadOnlyDictionary<StopCause, long> Stops);
@@ -59,16 +63,17 @@ public sealed record WorkerStatus(
     int Restarts,
     string? LastExit);
 
-/// <summary>Answered with <see cref="PoolWarm"/> once the first <c>size</c> workers have all been ready, at once if they already were.</summary>
+/// <summary>
+/// Answered with <see cref="PoolWarm"/> once the first <c>size</c> workers have all been ready (at once
+/// if they already were), or once the pool fails fast, when waiting longer would not help.
+/// </summary>
 public sealed record AwaitPoolWarm
 {
     public static AwaitPoolWarm Instance { get; } = new();
 }
 
-public sealed record PoolWarm
-{
-    public static PoolWarm Instance { get; } = new();
-}
+/// <param name="Failure">Why the pool fails fast instead, or null when it is warm.</param>
+public sealed record PoolWarm(string? Failure);
 
 /// <summary>Stops taking checkouts, fails the waiting ones, and stops every worker; answered with <see cref="PoolStopped"/>.</summary>
 public sealed record StopPool

@@ -18,6 +18,8 @@ namespace Multiplexer.Actors.Workers;
 public sealed class WorkerActor : ReceiveActor, IWithTimers
 {
     private const int MaxLoggedLineLength = 4096;
+    private const int ErrorLinesKept = 5;
+    private static readonly TimeSpan OutputDrainGrace = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(25);
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(1);
 
@@ -29,8 +31,11 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
     private readonly WorkerProcessLauncher _launcher;
     private int _port;
     private WorkerProcess? _process;
+    private readonly Queue<string> _lastErrors = new();
     private ExitStatus? _exit;
     private bool _stopReported;
+    private bool _ready;
+    private bool _outputDrained;
 
     public WorkerActor(int id, ServiceSettings settings, IActorRef pool, IActorRef ports, WorkerProcessLauncher launcher)
     {
@@ -68,7 +73,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         }
         if (!_stopReported)
         {
-            _pool.Tell(new WorkerStopped(_id, StopCause.Stopped, "stopped", _exit));
+            _pool.Tell(new WorkerStopped(_id, StopCause.Stopped, "stopped", _exit, _ready, [.. _lastErrors]));
         }
     }
 
@@ -153,16 +158,44 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         ReceiveExit();
     }
 
-    private void ReceiveExit() => Receive<ProcessExited>(msg =>
+    private void ReceiveExit()
     {
-        _exit = msg.Status;
-        _log.Warning("Worker {0} (pid {1}, port {2}) exited: {3}", _id, _process!.Pid, _port, msg.Status);
-        StopWorker(StopCause.Exited, $"exited with {msg.Status}");
-    });
+        Receive<ErrorOutput>(msg => KeepErrorLine(msg.Line));
+        Receive<OutputDrained>(_ => _outputDrained = true);
+        Receive<ProcessExited>(msg =>
+        {
+            _exit = msg.Status;
+            _log.Warning("Worker {0} (pid {1}, port {2}) exited: {3}", _id, _process!.Pid, _port, msg.Status);
+            if (_outputDrained)
+            {
+                StopWorker(StopCause.Exited, $"exited with {msg.Status}");
+                return;
+            }
+            // Its last words may still be in the pipes: they usually say why it died.
+            Timers.StartSingleTimer(OutputDrained.Instance, OutputDrained.Instance, OutputDrainGrace);
+            Become(Exiting);
+        });
+    }
+
+    private void Exiting()
+    {
+        Receive<ErrorOutput>(msg => KeepErrorLine(msg.Line));
+        Receive<OutputDrained>(_ => StopWorker(StopCause.Exited, $"exited with {_exit}"));
+    }
+
+    private void KeepErrorLine(string line)
+    {
+        _lastErrors.Enqueue(line.Length > 300 ? line[..300] + "…" : line);
+        if (_lastErrors.Count > ErrorLinesKept)
+        {
+            _lastErrors.Dequeue();
+        }
+    }
 
     private void BecomeReady()
     {
         Timers.CancelAll();
+        _ready = true;
         _log.Info("Worker {0} ready: pid {1}, port {2}, {3:F0} ms after start", _id, _process!.Pid, _port, (DateTimeOffset.UtcNow - _process.StartedAt).TotalMilliseconds);
         _pool.Tell(new WorkerReady(_id, _process.Pid, _port));
         Become(Ready);
@@ -171,7 +204,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
     /// <summary>Tells the pool at once, so no request is sent to this worker while the actor winds down.</summary>
     private void StopWorker(StopCause cause, string reason)
     {
-        _pool.Tell(new WorkerStopped(_id, cause, reason, _exit));
+        _pool.Tell(new WorkerStopped(_id, cause, reason, _exit, _ready, [.. _lastErrors]));
         _stopReported = true;
         Context.Stop(Self);
     }
@@ -200,7 +233,8 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
 
     /// <summary>
     /// Reads both pipes to their end whatever happens (a full pipe would block the worker), logs every
-    /// line with the worker's id and pid, and tells the actor about the first line on stdout.
+    /// line with the worker's id and pid, and tells the actor about the first line on stdout, every line on
+    /// stderr (the last few say why a worker died) and the end of both.
     /// </summary>
     private void DrainOutput(WorkerProcess process)
     {
@@ -217,9 +251,14 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
                     firstSeen = true;
                     self.Tell(FirstOutput.Instance);
                 }
+                else if (item.Stream == "stderr")
+                {
+                    self.Tell(new ErrorOutput(item.Line));
+                }
                 var line = item.Line.Length > MaxLoggedLineLength ? item.Line[..MaxLoggedLineLength] + "…" : item.Line;
                 log.Info("{0} {1}: {2}", prefix, item.Stream, line);
-            }, Context.Materializer());
+            }, Context.Materializer())
+            .ContinueWith(_ => self.Tell(OutputDrained.Instance), TaskScheduler.Default);
     }
 
     private static Source<string, NotUsed> Lines(StreamReader reader) =>
@@ -239,6 +278,13 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
     private sealed record ProcessExited(ExitStatus Status);
 
     private sealed record PortProbed(bool Accepting);
+
+    private sealed record ErrorOutput(string Line);
+
+    private sealed record OutputDrained
+    {
+        public static OutputDrained Instance { get; } = new();
+    }
 
     private sealed record FirstOutput
     {

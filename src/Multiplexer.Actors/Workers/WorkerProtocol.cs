@@ -7,7 +7,9 @@ public sealed record WorkerStarting(int WorkerId, int Pid, int Port);
 public sealed record WorkerReady(int WorkerId, int Pid, int Port);
 
 /// <summary>A worker actor has stopped and its process is being stopped; its supervisor decides what comes next.</summary>
-public sealed record WorkerStopped(int WorkerId, StopCause Cause, string Reason, ExitStatus? Exit);
+/// <param name="WasReady">Whether this incarnation ever became ready: a crash loop is made of ones that did not.</param>
+/// <param name="LastErrors">The last lines the process wrote to stderr, which usually say why it died.</param>
+public sealed record WorkerStopped(int WorkerId, StopCause Cause, string Reason, ExitStatus? Exit, bool WasReady = false, IReadOnlyList<string>? LastErrors = null);
 
 /// <summary>Why a worker stopped, for status and metrics.</summary>
 public enum StopCause

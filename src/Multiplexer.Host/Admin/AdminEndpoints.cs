@@ -50,6 +50,10 @@ internal static class AdminEndpoints
 
     private static string Describe(PoolStatus status)
     {
+        if (status.Failure is { } failure)
+        {
+            return failure;
+        }
         var last = status.RecentExits.Count > 0 ? status.RecentExits[^1] : null;
         var starting = $"{status.Starting} starting";
         return last is null ? starting : $"{starting}; last stop: worker {last.WorkerId} {last.Reason}";
@@ -63,14 +67,15 @@ internal static class AdminEndpoints
             var rss = ProcessGroupMemory.RssBytes([.. status.Workers.Where(w => w.Pid is not null).Select(w => w.Pid!.Value)]);
             return new(
                 new PoolDocument(status.Size, status.MaxOverflow, status.Strategy.ToString().ToLowerInvariant(),
-                    status.Idle, status.Busy, status.Starting, status.Waiting, status.Counters.Spawned, status.Counters.Retired),
+                    status.Idle, status.Busy, status.Starting, status.Waiting, status.Counters.Spawned, status.Counters.Retired, status.Failure),
                 [.. status.Workers.Select(w => new WorkerDocument(w.Id, w.Pid, w.Port, w.State, w.StartedAt, w.RequestsServed, w.Restarts, w.LastExit,
                     w.Pid is { } pid ? rss.GetValueOrDefault(pid) : null))],
                 status.RecentExits);
         }
     }
 
-    private sealed record PoolDocument(int Size, int MaxOverflow, string Strategy, int Idle, int Busy, int Starting, int Waiting, long Spawned, long Retired);
+    private sealed record PoolDocument(int Size, int MaxOverflow, string Strategy, int Idle, int Busy, int Starting, int Waiting, long Spawned, long Retired,
+        string? Failure);
 
     private sealed record WorkerDocument(int Id, int? Pid, int? Port, string State, DateTimeOffset? StartedAt, long RequestsServed,
         int Restarts, string? LastExit, long? RssBytes);

@@ -7,8 +7,8 @@ namespace Multiplexer.Host.Hosting;
 
 /// <summary>
 /// Holds the host's start until the first <c>size</c> workers are ready, so that "started" (and
-/// systemd's READY=1) means the pool can serve. Bounded by ready-timeout: a broken start command
-/// must not keep the admin endpoints, which report it, from coming up.
+/// systemd's READY=1) means the pool can serve. Bounded by ready-timeout, and cut short when the pool
+/// fails fast: a broken start command must not keep the admin endpoints, which report it, from coming up.
 /// </summary>
 internal sealed partial class PoolWarmup(IRequiredActor<PoolActor> pool, MultiplexerSettings settings, ILogger<PoolWarmup> log) : IHostedService
 {
@@ -18,7 +18,11 @@ internal sealed partial class PoolWarmup(IRequiredActor<PoolActor> pool, Multipl
         var timeout = settings.Service.ReadyTimeout + TimeSpan.FromSeconds(1);
         try
         {
-            await actor.Ask<PoolWarm>(AwaitPoolWarm.Instance, timeout, cancellationToken);
+            var warm = await actor.Ask<PoolWarm>(AwaitPoolWarm.Instance, timeout, cancellationToken);
+            if (warm.Failure is not null)
+            {
+                Failing(log, warm.Failure);
+            }
         }
         catch (AskTimeoutException)
         {
@@ -27,6 +31,9 @@ internal sealed partial class PoolWarmup(IRequiredActor<PoolActor> pool, Multipl
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Starting with a failing service, requests get 503 until a worker is ready: {Failure}")]
+    private static partial void Failing(ILogger logger, string failure);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Not all {Size} workers were ready within {Seconds:0.#}s; starting anyway")]
     private static partial void NotWarm(ILogger logger, int size, double seconds);

@@ -210,7 +210,12 @@ internal sealed class ProxyEndpoint
         catch (CheckoutRejectedException ex)
         {
             await RejectAsync(context, ex.Message);
-            return (null, ex.Message, ex.Reason == CheckoutRejection.QueueFull ? "queue_full" : "shutting_down");
+            return (null, ex.Message, ex.Reason switch
+            {
+                CheckoutRejection.QueueFull => "queue_full",
+                CheckoutRejection.ServiceFailing => "service_failing",
+                _ => "shutting_down",
+            });
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {

@@ -287,6 +287,50 @@ public sealed class PoolActorSpecs : TestKit
         await stopped;
     }
 
+    [Fact]
+    public async Task Should_fail_fast_with_the_cause_while_workers_keep_dying_before_ready_and_recover_after()
+    {
+        // arrange: a pool of one whose worker dies three times before it is ever ready
+        var pool = CreatePool(Settings(size: 1) with { CrashLoop = new CrashLoopSettings(3, TimeSpan.FromMinutes(1)) });
+        var id = (await _slots.ExpectMsgAsync<SlotStarted>()).Id;
+        var waiting = Checkout(pool);
+        for (var i = 0; i < 3; i++)
+        {
+            pool.Tell(new WorkerStopped(id, StopCause.Exited, "exited with exit code 1", new ExitStatus(1), WasReady: false, LastErrors: ["Error: Cannot find module 'app.js'"]));
+        }
+
+        // act
+        var rejected = await Assert.ThrowsAsync<CheckoutRejectedException>(() => Checkout(pool).WaitAsync(TimeSpan.FromSeconds(3)));
+
+        // assert: new and waiting requests are refused at once, with the cause
+        Assert.Equal(CheckoutRejection.ServiceFailing, rejected.Reason);
+        Assert.Contains("exit code 1", rejected.Message);
+        Assert.Contains("Cannot find module 'app.js'", rejected.Message);
+        await Assert.ThrowsAsync<CheckoutRejectedException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(3)));
+        Assert.NotNull((await StatusAsync(pool)).Failure);
+
+        // and once a worker is ready again, requests are served
+        MakeReady(pool, id);
+        await CheckoutAsync(pool);
+        Assert.Null((await StatusAsync(pool)).Failure);
+    }
+
+    [Fact]
+    public async Task Should_not_fail_fast_when_workers_that_were_ready_crash()
+    {
+        var pool = CreatePool(Settings(size: 1) with { CrashLoop = new CrashLoopSettings(2, TimeSpan.FromMinutes(1)) });
+        var worker = await ReadyWorkerAsync(pool);
+        for (var i = 0; i < 3; i++)
+        {
+            pool.Tell(new WorkerStopped(worker.Id, StopCause.Exited, "exited", new ExitStatus(1), WasReady: true), worker.Probe);
+        }
+
+        var waiting = Checkout(pool);
+
+        await StatusAsync(pool);
+        Assert.False(waiting.IsCompleted, "a request waits for the restarted worker");
+    }
+
     private static PoolSettings Settings(int size = 1, int maxOverflow = 0, PoolStrategy strategy = PoolStrategy.Fifo,
         int maxWaiting = 100, TimeSpan? overflowIdleTimeout = null) =>
         new(size, maxOverflow, strategy, TimeSpan.FromSeconds(30), maxWaiting, overflowIdleTimeout ?? TimeSpan.Zero);
