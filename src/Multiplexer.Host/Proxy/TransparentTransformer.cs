@@ -18,10 +18,9 @@ internal sealed class TransparentTransformer : HttpTransformer
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
-        var rawTarget = httpContext.Features.Get<IHttpRequestFeature>()?.RawTarget;
-        if (rawTarget is { Length: > 0 } && rawTarget[0] == '/')
+        if (OriginForm(httpContext.Features.Get<IHttpRequestFeature>()?.RawTarget) is { } pathAndQuery)
         {
-            proxyRequest.RequestUri = new Uri(destinationPrefix + rawTarget, RawUri);
+            proxyRequest.RequestUri = new Uri(destinationPrefix + pathAndQuery, RawUri);
         }
         foreach (var name in ConnectionOptions(httpContext.Request.Headers.Connection))
         {
@@ -45,6 +44,31 @@ internal sealed class TransparentTransformer : HttpTransformer
             buffer.Bypass();
         }
         return proceed;
+    }
+
+    /// <summary>
+    /// The path and query exactly as the client sent them: an origin-form target as is, the part after the
+    /// authority of an absolute-form one (RFC 9112 3.2.2), which the server has already decoded and
+    /// normalised in Request.Path. Null for the asterisk form, which the forwarder cannot send.
+    /// </summary>
+    private static string? OriginForm(string? rawTarget)
+    {
+        if (string.IsNullOrEmpty(rawTarget))
+        {
+            return null;
+        }
+        if (rawTarget[0] == '/')
+        {
+            return rawTarget;
+        }
+        var authority = rawTarget.IndexOf("://", StringComparison.Ordinal);
+        if (authority <= 0)
+        {
+            return null;
+        }
+        var rest = rawTarget.AsSpan(authority + 3);
+        var end = rest.IndexOfAny('/', '?');
+        return end < 0 ? "/" : rest[end] == '?' ? string.Concat("/", rest[end..]) : rest[end..].ToString();
     }
 
     /// <summary>
