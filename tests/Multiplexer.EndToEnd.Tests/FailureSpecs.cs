@@ -131,18 +131,23 @@ public sealed class FailureSpecs
         }, waitForWorkers: false);
         await host.WaitForLogAsync(l => l.Contains("Failing fast", StringComparison.Ordinal));
 
-        // act: a request while the pool is failing, and the multiplexer's CPU over two seconds of retries
-        var cpuBefore = ProcessTable.CpuSeconds(host.Pid);
+        // act: a request while the pool is failing, then two seconds of retries
         var response = await host.Client.GetAsync("/");
+        var cpuBefore = ProcessTable.CpuSeconds(host.Pid);
+        var spawnsBefore = host.Lines.Count(l => l.Contains("started: pid", StringComparison.Ordinal));
         await Task.Delay(2000);
         var cpuShare = (ProcessTable.CpuSeconds(host.Pid) - cpuBefore) / 2.0;
+        var spawns = host.Lines.Count(l => l.Contains("started: pid", StringComparison.Ordinal)) - spawnsBefore;
 
         // assert: a 503 at once (the checkout-timeout is 10 s) that quotes the cause, and no busy loop
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         var body = await response.Content.ReadAsStringAsync();
         Assert.Contains("exit code 1", body);
         Assert.Contains("app.js: missing configuration", body);
-        Assert.True(cpuShare < 0.25, $"the multiplexer used {cpuShare:P0} of a core while retrying");
+        // Backoff doubles up to 500 ms: about four restarts in two seconds, where a spin would be hundreds.
+        // The CPU bound is loose because a young process still spends CPU on tiered JIT compilation.
+        Assert.InRange(spawns, 1, 8);
+        Assert.True(cpuShare < 0.6, $"the multiplexer used {cpuShare:P0} of a core while retrying");
 
         // act: the command is fixed; assert: the pool recovers by itself
         await File.WriteAllTextAsync(fixedFlag, "");

@@ -20,7 +20,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
     private const int MaxLoggedLineLength = 4096;
     private const int ErrorLinesKept = 5;
     private static readonly TimeSpan OutputDrainGrace = TimeSpan.FromMilliseconds(200);
-    private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(25);
+    private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(1);
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -112,17 +112,12 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
 
     private void Starting()
     {
-        Receive<FirstOutput>(_ => Self.Tell(ProbePort.Instance));
-        Receive<ProbePort>(_ => Probe());
+        Receive<FirstOutput>(_ => ProbeUntilAccepting());
         Receive<PortProbed>(msg =>
         {
             if (msg.Accepting)
             {
                 BecomeReady();
-            }
-            else
-            {
-                Timers.StartSingleTimer(ProbePort.Instance, ProbePort.Instance, ProbeInterval);
             }
         });
         Receive<StartDelayElapsed>(_ => BecomeReady());
@@ -209,11 +204,32 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         Context.Stop(Self);
     }
 
-    private void Probe()
+    private void Probe() =>
+        AcceptsConnectionAsync(_settings.BaseUrl.IdnHost, _port).PipeTo(Self, success: ok => new PortProbed(ok));
+
+    /// <summary>
+    /// Polls the port off the actor, on .NET timers, so readiness is seen within milliseconds; the ready
+    /// timer stops the worker if it never accepts.
+    /// </summary>
+    private void ProbeUntilAccepting()
     {
         var host = _settings.BaseUrl.IdnHost;
         var port = _port;
-        AcceptsConnectionAsync(host, port).PipeTo(Self, success: ok => new PortProbed(ok));
+        var deadline = DateTimeOffset.UtcNow + _settings.ReadyTimeout;
+        PollAsync().PipeTo(Self, success: ok => new PortProbed(ok));
+
+        async Task<bool> PollAsync()
+        {
+            while (!await AcceptsConnectionAsync(host, port).ConfigureAwait(false))
+            {
+                if (DateTimeOffset.UtcNow > deadline)
+                {
+                    return false;
+                }
+                await Task.Delay(ProbeInterval).ConfigureAwait(false);
+            }
+            return true;
+        }
     }
 
     private static async Task<bool> AcceptsConnectionAsync(string host, int port)
@@ -289,11 +305,6 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
     private sealed record FirstOutput
     {
         public static FirstOutput Instance { get; } = new();
-    }
-
-    private sealed record ProbePort
-    {
-        public static ProbePort Instance { get; } = new();
     }
 
     private sealed record StartDelayElapsed
