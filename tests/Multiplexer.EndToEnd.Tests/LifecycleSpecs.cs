@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using Multiplexer.Actors.Workers;
 using Multiplexer.EndToEnd.Tests.Infrastructure;
 using Xunit;
 
@@ -51,24 +52,77 @@ public sealed class LifecycleSpecs
         var marker = "stale-" + Guid.NewGuid().ToString("N");
         using var stale = Sleeper($"{marker} index.js");
         using var bystander = Sleeper("bystander");
+        try
+        {
+            // act
+            await using var host = await MultiplexerHost.StartAsync(new HostConfig { KillPattern = marker });
 
-        // act
-        await using var host = await MultiplexerHost.StartAsync(new HostConfig { KillPattern = marker });
-
-        // assert
-        var line = await host.WaitForLogAsync(l => l.Contains("Killed stale worker", StringComparison.Ordinal));
-        Assert.Contains($"pid {stale.Id}", line);
-        await stale.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(5)).Token);
-        Assert.False(bystander.HasExited);
-        bystander.Kill();
+            // assert
+            var line = await host.WaitForLogAsync(l => l.Contains("Killed stale worker", StringComparison.Ordinal));
+            Assert.Contains($"pid {stale.Id}", line);
+            await stale.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(5)).Token);
+            Assert.False(bystander.HasExited);
+        }
+        finally
+        {
+            stale.Kill();
+            bystander.Kill();
+        }
     }
 
-    private static Process Sleeper(string argument)
+    [Fact]
+    public async Task Should_take_its_workers_down_with_it_when_killed_with_sigkill()
     {
-        var info = new ProcessStartInfo("python3") { UseShellExecute = false };
-        foreach (var arg in new[] { "-c", "import time; time.sleep(300)", argument })
+        // arrange: two workers, one with a child of its own
+        await using var host = await MultiplexerHost.StartAsync(new HostConfig { Size = 2 });
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/spawn-child")).StatusCode);
+        var processes = host.WorkerProcesses();
+
+        // act: no chance to stop anything
+        var exitCode = await host.StopAsync(signal: 9);
+
+        // assert: each worker's watchdog saw its stdin close and took its process group down
+        Assert.Equal(137, exitCode);
+        await Eventually.TrueAsync(() => processes.All(pid => !ProcessTable.IsAlive(pid)), "every worker process and child is gone");
+    }
+
+    [Fact]
+    public async Task Should_kill_a_leftover_of_the_same_configuration_even_with_an_empty_kill_pattern()
+    {
+        // arrange: a process an earlier run of this configuration started, which escaped its worker's group
+        var directory = Directory.CreateTempSubdirectory("multiplexer-test-").FullName;
+        var owner = WorkerOwner.For(Path.Combine(directory, "multiplexer.hocon"));
+        using var leftover = Sleeper("escaped-worker", new Dictionary<string, string> { [WorkerProcessLauncher.OwnerVariable] = owner });
+        using var stranger = Sleeper("someone-else", new Dictionary<string, string> { [WorkerProcessLauncher.OwnerVariable] = "another-config" });
+        try
+        {
+            // act
+            await using var host = await MultiplexerHost.StartAsync(new HostConfig { KillPattern = "" }, directory: directory);
+
+            // assert
+            var line = await host.WaitForLogAsync(l => l.Contains("Killed stale worker", StringComparison.Ordinal));
+            Assert.Contains($"pid {leftover.Id}", line);
+            await leftover.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(5)).Token);
+            Assert.False(stranger.HasExited, "a process of another configuration is left alone");
+            Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/")).StatusCode);
+        }
+        finally
+        {
+            leftover.Kill();
+            stranger.Kill();
+        }
+    }
+
+    private static Process Sleeper(string argument, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var info = new ProcessStartInfo("setsid") { UseShellExecute = false };
+        foreach (var arg in new[] { "python3", "-c", "import time; time.sleep(300)", argument })
         {
             info.ArgumentList.Add(arg);
+        }
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
         }
         return Process.Start(info)!;
     }

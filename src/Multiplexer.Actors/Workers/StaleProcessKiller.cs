@@ -6,20 +6,17 @@ namespace Multiplexer.Actors.Workers;
 public sealed record StaleProcess(int Pid, string CommandLine);
 
 /// <summary>
-/// Kills processes left over from an earlier run, found by a substring of their full command line
-/// (the seed's <c>ps aux | grep PATTERN | xargs kill -9</c>, without grep matching itself or
-/// unrelated columns). Never this process or its ancestors, whose command lines may contain the pattern too.
+/// Kills processes left over from an earlier run: those whose full command line contains the
+/// kill-pattern (the seed's <c>ps aux | grep PATTERN | xargs kill -9</c>, without grep matching itself
+/// or unrelated columns), and those carrying this configuration's owner mark in their environment,
+/// even after they left their worker's process group. Never this process or its ancestors.
 /// </summary>
 public static class StaleProcessKiller
 {
-    public static IReadOnlyList<StaleProcess> Kill(string pattern, string procRoot = "/proc")
+    public static IReadOnlyList<StaleProcess> Kill(string pattern, string owner, string procRoot = "/proc")
     {
-        if (string.IsNullOrEmpty(pattern))
-        {
-            return [];
-        }
-
         var spared = AncestorsOfSelf(procRoot);
+        var mark = $"{WorkerProcessLauncher.OwnerVariable}={owner}";
         var killed = new List<StaleProcess>();
         foreach (var dir in Directory.EnumerateDirectories(procRoot))
         {
@@ -28,12 +25,26 @@ public static class StaleProcessKiller
                 continue;
             }
             var commandLine = ReadCommandLine(dir);
-            if (commandLine is not null && commandLine.Contains(pattern, StringComparison.Ordinal) && Libc.Kill(pid, Libc.SIGKILL))
+            var matches = commandLine is not null
+                && ((pattern.Length > 0 && commandLine.Contains(pattern, StringComparison.Ordinal)) || HasMark(dir, mark));
+            if (matches && Libc.Kill(pid, Libc.SIGKILL))
             {
-                killed.Add(new StaleProcess(pid, commandLine));
+                killed.Add(new StaleProcess(pid, commandLine!));
             }
         }
         return killed;
+    }
+
+    private static bool HasMark(string procDir, string mark)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(procDir, "environ")).Split('\0').Contains(mark);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     private static HashSet<int> AncestorsOfSelf(string procRoot)

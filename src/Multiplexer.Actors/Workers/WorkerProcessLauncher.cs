@@ -5,33 +5,33 @@ namespace Multiplexer.Actors.Workers;
 
 /// <summary>
 /// Starts worker processes and keeps track of every one until its process group is gone, so that
-/// shutdown can stop them all. Processes are forked from one long-lived thread: the kernel ties
-/// PR_SET_PDEATHSIG to the forking thread, and a retired thread-pool thread would take its children with it.
+/// shutdown can stop them all. Each worker runs under a small shell watchdog that kills the worker's
+/// whole process group when its stdin, a pipe from the multiplexer, reaches end of file: the
+/// multiplexer is gone, even by SIGKILL, and its workers must not serve stale ports on their own.
 /// </summary>
-public sealed class WorkerProcessLauncher : IDisposable
+public sealed class WorkerProcessLauncher(string owner)
 {
+    /// <summary>Set in every worker's environment (and inherited by all it starts) to find leftovers of this configuration.</summary>
+    public const string OwnerVariable = "MULTIPLEXER_OWNER";
+
+    // $1 is the start command. The command's stdin is /dev/null; the watchdog alone reads the pipe.
+    private const string Watchdog = """exec 3<&0; { read -r _ <&3; kill -9 0; } & /bin/sh -c "$1" </dev/null & wait $!""";
+
     private static readonly string[] SystemdVariables = ["NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "WATCHDOG_PID", "WATCHDOG_USEC"];
 
-    private readonly BlockingCollection<(WorkerLaunch Launch, TaskCompletionSource<WorkerProcess> Reply)> _requests = new();
     private readonly ConcurrentDictionary<int, WorkerProcess> _live = new();
-    private readonly bool _hasSetpriv = File.Exists("/usr/bin/setpriv") || File.Exists("/bin/setpriv");
-    private readonly Thread _thread;
 
-    public WorkerProcessLauncher()
-    {
-        _thread = new Thread(Run) { IsBackground = true, Name = "worker-launcher" };
-        _thread.Start();
-    }
-
-    /// <summary>Processes started and not yet swept, by pid.</summary>
+    /// <summary>Processes started and not yet swept.</summary>
     public IReadOnlyCollection<WorkerProcess> Live => (IReadOnlyCollection<WorkerProcess>)_live.Values;
 
-    public Task<WorkerProcess> LaunchAsync(WorkerLaunch launch)
+    public Task<WorkerProcess> LaunchAsync(WorkerLaunch launch) => Task.Run(() =>
     {
-        var reply = new TaskCompletionSource<WorkerProcess>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _requests.Add((launch, reply));
-        return reply.Task;
-    }
+        var process = Process.Start(CreateStartInfo(launch)) ?? throw new InvalidOperationException("the process did not start");
+        var worker = new WorkerProcess(process, launch);
+        _live[worker.Pid] = worker;
+        worker.Gone.ContinueWith(_ => _live.TryRemove(worker.Pid, out var _), TaskScheduler.Default);
+        return worker;
+    });
 
     /// <summary>Stops every live worker (SIGTERM, then SIGKILL after <paramref name="grace"/>) and waits until all are gone.</summary>
     public Task StopAllAsync(TimeSpan grace) => Task.WhenAll(_live.Values.Select(p => p.StopAsync(grace)));
@@ -42,28 +42,6 @@ public sealed class WorkerProcessLauncher : IDisposable
         foreach (var process in _live.Values)
         {
             process.Kill();
-        }
-    }
-
-    public void Dispose() => _requests.CompleteAdding();
-
-    private void Run()
-    {
-        foreach (var (launch, reply) in _requests.GetConsumingEnumerable())
-        {
-            try
-            {
-                var process = Process.Start(CreateStartInfo(launch))
-                    ?? throw new InvalidOperationException("the process did not start");
-                var worker = new WorkerProcess(process, launch);
-                _live[worker.Pid] = worker;
-                worker.Gone.ContinueWith(_ => _live.TryRemove(worker.Pid, out var _), TaskScheduler.Default);
-                reply.SetResult(worker);
-            }
-            catch (Exception ex)
-            {
-                reply.SetException(ex);
-            }
         }
     }
 
@@ -78,16 +56,10 @@ public sealed class WorkerProcessLauncher : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        if (_hasSetpriv)
+        foreach (var arg in new[] { "/bin/sh", "-c", Watchdog, "multiplexer-worker", launch.Command })
         {
-            foreach (var arg in new[] { "setpriv", "--pdeathsig", "SIGKILL", "--" })
-            {
-                info.ArgumentList.Add(arg);
-            }
+            info.ArgumentList.Add(arg);
         }
-        info.ArgumentList.Add("/bin/sh");
-        info.ArgumentList.Add("-c");
-        info.ArgumentList.Add(launch.Command);
 
         foreach (var name in SystemdVariables)
         {
@@ -100,6 +72,7 @@ public sealed class WorkerProcessLauncher : IDisposable
             info.Environment[name] = value;
         }
         info.Environment["PORT"] = launch.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        info.Environment[OwnerVariable] = owner;
         return info;
     }
 }

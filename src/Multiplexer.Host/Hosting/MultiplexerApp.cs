@@ -29,10 +29,11 @@ internal static class MultiplexerApp
 
     public static async Task<int> RunAsync(MultiplexerSettings settings)
     {
-        using var launcher = new WorkerProcessLauncher();
+        var owner = WorkerOwner.For(settings.SourcePath);
+        var launcher = new WorkerProcessLauncher(owner);
         var app = Build(settings, launcher);
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Multiplexer");
-        foreach (var stale in StaleProcessKiller.Kill(settings.Service.KillPattern))
+        foreach (var stale in StaleProcessKiller.Kill(settings.Service.KillPattern, owner))
         {
             HostLog.KilledStaleProcess(log, stale.Pid, stale.CommandLine);
         }

@@ -15,7 +15,7 @@ public sealed class WorkerActorSpecs : TestKit, IDisposable
     /// <summary>Listens on $PORT, then says so on stdout, as services usually do.</summary>
     private const string HttpServer = "node -e \"require('http').createServer((q, s) => s.end('ok')).listen(process.env.PORT, '127.0.0.1', () => console.log('listening'))\"";
 
-    private readonly WorkerProcessLauncher _launcher = new();
+    private readonly WorkerProcessLauncher _launcher = new(owner: Guid.NewGuid().ToString("N"));
     private readonly TestProbe _pool;
     private readonly IActorRef _ports;
 
@@ -149,7 +149,6 @@ public sealed class WorkerActorSpecs : TestKit, IDisposable
     {
         Shutdown();
         _launcher.KillAll();
-        _launcher.Dispose();
         base.Dispose();
     }
 

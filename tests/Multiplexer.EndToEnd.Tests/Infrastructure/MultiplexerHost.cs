@@ -44,8 +44,8 @@ public sealed partial class MultiplexerHost : IAsyncDisposable
         }
     }
 
-    public static Task<MultiplexerHost> StartAsync(HostConfig config, bool waitForWorkers = true) =>
-        StartAsync(Launch(config.ToHocon()), waitForWorkers ? config.Size : 0);
+    public static Task<MultiplexerHost> StartAsync(HostConfig config, bool waitForWorkers = true, string? directory = null) =>
+        StartAsync(Launch(config.ToHocon(), directory: directory), waitForWorkers ? config.Size : 0);
 
     /// <summary>Waits until a launched multiplexer listens and <paramref name="workers"/> workers are ready.</summary>
     public static async Task<MultiplexerHost> StartAsync(MultiplexerHost host, int workers)
@@ -72,10 +72,11 @@ public sealed partial class MultiplexerHost : IAsyncDisposable
     /// <summary>Starts the multiplexer on a config text without waiting for anything.</summary>
     /// <param name="fileName">What to call the config file, in a fresh directory; a <c>.exs</c> is read as a seed config.</param>
     /// <param name="command">A command to put before the config path, such as "run"; none by default.</param>
-    public static MultiplexerHost Launch(string config, string fileName = "multiplexer.hocon", string? command = null)
+    /// <param name="directory">Where to write the config file; a fresh temporary directory by default.</param>
+    public static MultiplexerHost Launch(string config, string fileName = "multiplexer.hocon", string? command = null, string? directory = null)
     {
         var tag = Guid.NewGuid().ToString("N");
-        var directory = Directory.CreateTempSubdirectory("multiplexer-test-").FullName;
+        directory ??= Directory.CreateTempSubdirectory("multiplexer-test-").FullName;
         var configPath = Path.Combine(directory, fileName);
         File.WriteAllText(configPath, config);
         var info = new ProcessStartInfo("dotnet")
