@@ -208,6 +208,8 @@ function handleStopListening(res) {
   sendText(res, 200, 'no longer listening\n');
 }
 
+const leaked = [];
+
 async function route(req, res) {
   const q = req.url.indexOf('?');
   const path = q === -1 ? req.url : req.url.slice(0, q);
@@ -251,6 +253,10 @@ async function route(req, res) {
       return handleSpawnChild(res);
     case '/stats':
       return sendJson(res, 200, { pid, port, served, inflightMax: inflightMaxEver });
+    case '/alloc':
+      // Keeps the memory for good, as a leaking service would.
+      leaked.push(Buffer.alloc(intParam(query, 'mb', 10) * 1024 * 1024, 1));
+      return sendJson(res, 200, { pid, leakedMb: leaked.reduce((sum, b) => sum + b.length, 0) / 1048576 });
     case '/stop-listening':
       return handleStopListening(res);
     default:

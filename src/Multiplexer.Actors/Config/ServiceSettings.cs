@@ -15,6 +15,8 @@ public sealed record ServiceSettings(
     TimeSpan StopTimeout,
     RestartBackoff Restart)
 {
+    public RecycleSettings Recycle { get; init; } = RecycleSettings.Off;
+
     // Hand-written because the generated equality compares Environment by reference, and a
     // rendered-then-reparsed configuration must compare equal to the original.
     public bool Equals(ServiceSettings? other) =>
@@ -28,7 +30,8 @@ public sealed record ServiceSettings(
         && WorkingDirectory == other.WorkingDirectory
         && SameEnvironment(Environment, other.Environment)
         && StopTimeout == other.StopTimeout
-        && Restart == other.Restart;
+        && Restart == other.Restart
+        && Recycle == other.Recycle;
 
     public override int GetHashCode() =>
         HashCode.Combine(BaseUrl, PortRange, StartCmd, StartDelay, WorkingDirectory, Environment.Count, Restart);

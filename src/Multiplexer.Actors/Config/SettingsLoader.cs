@@ -183,7 +183,10 @@ public static partial class SettingsLoader
         var environment = ReadEnvironment(s.Section("environment", freeForm: true));
         var stopTimeout = s.Read("stop-timeout", TimeSpan.FromSeconds(5), Duration.TryParse, ExpectedDuration, Positive);
         var restart = ReadRestart(s.Section("restart"));
-        return new ServiceSettings(baseUrl, portRange, startCmd, startDelay, readyTimeout, killPattern, workingDirectory, environment, stopTimeout, restart);
+        return new ServiceSettings(baseUrl, portRange, startCmd, startDelay, readyTimeout, killPattern, workingDirectory, environment, stopTimeout, restart)
+        {
+            Recycle = ReadRecycle(s),
+        };
     }
 
     private static string ReadWorkingDirectory(SectionReader s, string baseDirectory)
@@ -221,6 +224,13 @@ public static partial class SettingsLoader
 
         return environment;
     }
+
+    private static RecycleSettings ReadRecycle(SectionReader s) => new(
+        MaxRequests: s.Read("max-requests", 0L, TryLong, ExpectedInteger, AtLeast(0L)),
+        MaxRequestsJitter: s.Read("max-requests-jitter", 0L, TryLong, ExpectedInteger, AtLeast(0L)),
+        MaxMemory: s.Read("max-memory", 0L, ByteSize.TryParse, ExpectedByteSize),
+        MaxLifetime: s.Read("max-lifetime", TimeSpan.Zero, Duration.TryParse, ExpectedDuration, NotNegative),
+        MemoryCheckInterval: s.Read("memory-check-interval", RecycleSettings.Off.MemoryCheckInterval, Duration.TryParse, ExpectedDuration, Positive));
 
     private static RestartBackoff ReadRestart(SectionReader s)
     {

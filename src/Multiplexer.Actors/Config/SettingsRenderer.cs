@@ -70,6 +70,11 @@ internal static class SettingsRenderer
         }
 
         w.Line("stop-timeout", Duration.Format(service.StopTimeout));
+        w.Line("max-requests", service.Recycle.MaxRequests.ToString(Invariant));
+        w.Line("max-requests-jitter", service.Recycle.MaxRequestsJitter.ToString(Invariant));
+        w.Line("max-memory", service.Recycle.MaxMemory == 0 ? "0" : ByteSize.Format(service.Recycle.MaxMemory));
+        w.Line("max-lifetime", Duration.Format(service.Recycle.MaxLifetime));
+        w.Line("memory-check-interval", Duration.Format(service.Recycle.MemoryCheckInterval));
         w.Open("restart");
         w.Line("min-backoff", Duration.Format(service.Restart.Min));
         w.Line("max-backoff", Duration.Format(service.Restart.Max));

@@ -33,8 +33,9 @@ internal static class ValueChecks
     public static string? NotBlank(string text) =>
         string.IsNullOrWhiteSpace(text) ? "must not be empty" : null;
 
-    public static Func<int, string?> AtLeast(int min) =>
-        value => value >= min ? null : $"must be at least {min}, got {value}";
+    public static Func<T, string?> AtLeast<T>(T min)
+        where T : IComparable<T> =>
+        value => value.CompareTo(min) >= 0 ? null : $"must be at least {min}, got {value}";
 
     public static Func<T, string?> Between<T>(T min, T max)
         where T : IComparable<T> =>

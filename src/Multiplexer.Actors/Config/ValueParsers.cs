@@ -17,6 +17,9 @@ internal static class ValueParsers
     public static bool TryInt(string text, out int value) =>
         int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
 
+    public static bool TryLong(string text, out long value) =>
+        long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
+
     public static bool TryBoolean(string text, out bool value)
     {
         (var ok, value) = text.ToUpperInvariant() switch

@@ -16,6 +16,7 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly PoolSettings _settings;
     private readonly Func<int, IActorRef, Props> _slotProps;
+    private readonly RecyclePolicy _recycle;
     private readonly Dictionary<int, PooledWorker> _workers = [];
     private readonly Dictionary<IActorRef, PooledWorker> _bySlot = [];
 
@@ -36,10 +37,11 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
     private long _retired;
     private IActorRef? _stopRequester;
 
-    public PoolActor(PoolSettings settings, Func<int, IActorRef, Props> slotProps)
+    public PoolActor(PoolSettings settings, Func<int, IActorRef, Props> slotProps, RecycleSettings? recycle = null)
     {
         _settings = settings;
         _slotProps = slotProps;
+        _recycle = new RecyclePolicy(recycle ?? RecycleSettings.Off);
         Receive<Checkout>(HandleCheckout);
         Receive<Checkin>(HandleCheckin);
         Receive<WorkerStarting>(HandleStarting);
@@ -50,13 +52,14 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
         Receive<RetireTick>(_ => RetireIdleSurplus());
         Receive<GetPoolStatus>(_ => Sender.Tell(Status()));
         Receive<AwaitPoolWarm>(_ => HandleAwaitWarm());
+        Receive<RecycleCheck>(_ => CheckForRecycling());
         Receive<StopPool>(_ => HandleStopPool());
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(PoolSettings settings, ServiceSettings service, IActorRef ports, WorkerProcessLauncher launcher) =>
-        Akka.Actor.Props.Create(() => new PoolActor(settings, (id, pool) => WorkerSupervisor.Props(id, service, pool, ports, launcher)));
+        Akka.Actor.Props.Create(() => new PoolActor(settings, (id, pool) => WorkerSupervisor.Props(id, service, pool, ports, launcher), service.Recycle));
 
     private bool Stopping => _stopRequester is not null;
 
@@ -65,6 +68,10 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
+        if (_recycle.Enabled)
+        {
+            Timers.StartPeriodicTimer(RecycleCheck.Instance, RecycleCheck.Instance, _recycle.CheckInterval);
+        }
         for (var i = 0; i < _settings.Size; i++)
         {
             StartSlot();
@@ -116,6 +123,7 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
             return;
         }
         worker.Served++;
+        worker.ServedSinceReady++;
         switch (checkin.Outcome)
         {
             case CheckinOutcome.Completed:
@@ -154,11 +162,17 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
         worker.Pid = msg.Pid;
         worker.Port = msg.Port;
         worker.ReadySince = DateTimeOffset.UtcNow;
+        worker.ServedSinceReady = 0;
+        worker.RequestLimit = _recycle.RequestLimit();
         if (_failure is not null)
         {
             _log.Info("Worker {0} is ready: the service recovered, requests are served again", worker.Id);
             _failure = null;
             _startFailures.Clear();
+        }
+        foreach (var replaced in _workers.Values.Where(w => w.Replacement == worker && w.State == PooledWorkerState.Idle).ToList())
+        {
+            Retire(replaced, $"recycled: {replaced.RecycleReason}");
         }
         Release(worker);
         if (!_warm && _workers.Values.Count(w => w.ReadySince is not null) >= _settings.Size)
@@ -308,6 +322,16 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
     /// <summary>A worker is free: the longest-waiting live request gets it, otherwise it goes idle.</summary>
     private void Release(PooledWorker worker)
     {
+        if (_recycle.Enabled && worker.RecycleReason is null)
+        {
+            MarkForRecycling(worker, _recycle.Reason(worker, DateTimeOffset.UtcNow, rssBytes: null));
+        }
+        if (worker.RecycleReason is not null && (worker.Replacement is null || worker.Replacement.ReadySince is not null || !_workers.ContainsKey(worker.Replacement.Id)))
+        {
+            Retire(worker, $"recycled: {worker.RecycleReason}");
+            StartOverflowIfNeeded();
+            return;
+        }
         while (_waiting.First is { } first)
         {
             _waiting.RemoveFirst();
@@ -371,13 +395,16 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
         while (ActiveCount > _settings.Size && _idle.Count > _settings.Size)
         {
             var eligible = _idle.Where(w => now - w.IdleSince >= _settings.OverflowIdleTimeout);
-            var candidate = _settings.Strategy == PoolStrategy.Fifo ? eligible.MinBy(w => w.ReadySince) : eligible.MaxBy(w => w.ReadySince);
+            var candidate = eligible.FirstOrDefault(w => w.RecycleReason is not null)
+                ?? (_settings.Strategy == PoolStrategy.Fifo ? eligible.MinBy(w => w.ReadySince) : eligible.MaxBy(w => w.ReadySince));
             if (candidate is null)
             {
                 ScheduleNextRetirement(now);
                 return;
             }
-            Retire(candidate);
+            Retire(candidate, candidate.RecycleReason is { } reason
+                ? $"recycled: {reason}"
+                : $"{_settings.Strategy.ToString().ToLowerInvariant()}: {ActiveCount} workers for size {_settings.Size}");
         }
     }
 
@@ -391,14 +418,52 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
         Timers.StartSingleTimer(RetireTick.Instance, RetireTick.Instance, due > TimeSpan.Zero ? due : TimeSpan.Zero);
     }
 
-    private void Retire(PooledWorker worker)
+    private void Retire(PooledWorker worker, string reason)
     {
         RemoveFromIdle(worker);
         worker.State = PooledWorkerState.Retiring;
         _retired++;
-        _log.Info("Retiring worker {0} (pid {1}, port {2}, {3}): {4} workers for size {5}",
-            worker.Id, worker.Pid, worker.Port, _settings.Strategy.ToString().ToLowerInvariant(), ActiveCount + 1, _settings.Size);
+        _log.Info("Retiring worker {0} (pid {1}, port {2}): {3}", worker.Id, worker.Pid, worker.Port, reason);
         Context.Stop(worker.Slot);
+    }
+
+    /// <summary>
+    /// Marks a worker to give way to a fresh one. When the pool would drop below size without it, a
+    /// replacement starts first, and the worker keeps serving until the replacement is ready.
+    /// </summary>
+    private void MarkForRecycling(PooledWorker worker, string? reason)
+    {
+        if (reason is null || worker.RecycleReason is not null)
+        {
+            return;
+        }
+        worker.RecycleReason = reason;
+        var staying = _workers.Values.Count(w => w.State != PooledWorkerState.Retiring && w.RecycleReason is null);
+        if (staying < _settings.Size)
+        {
+            worker.Replacement = _workers[StartSlot()];
+            _log.Info("Worker {0} is to be recycled ({1}); worker {2} starts to take its place", worker.Id, reason, worker.Replacement.Id);
+        }
+        else
+        {
+            _log.Info("Worker {0} is to be recycled ({1})", worker.Id, reason);
+        }
+    }
+
+    /// <summary>The periodic check for what only time reveals: lifetime, and memory grown by the worker's own doing.</summary>
+    private void CheckForRecycling()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var ready = _workers.Values.Where(w => w.ReadySince is not null && w.Pid is not null && w.RecycleReason is null).ToList();
+        var rss = _recycle.WatchesMemory ? ProcessGroupMemory.RssBytes([.. ready.Select(w => w.Pid!.Value)]) : null;
+        foreach (var worker in ready)
+        {
+            MarkForRecycling(worker, _recycle.Reason(worker, now, rss?.GetValueOrDefault(worker.Pid!.Value)));
+            if (worker.RecycleReason is not null && worker.State == PooledWorkerState.Idle && (worker.Replacement is null || worker.Replacement.ReadySince is not null))
+            {
+                Retire(worker, $"recycled: {worker.RecycleReason}");
+            }
+        }
     }
 
     private int StartSlot()
@@ -440,6 +505,11 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
         {
             Failure = _failure,
         };
+    }
+
+    private sealed record RecycleCheck
+    {
+        public static RecycleCheck Instance { get; } = new();
     }
 
     private sealed record RetireTick

@@ -40,6 +40,17 @@ internal sealed class PooledWorker(int id, IActorRef slot)
 
     public long Served { get; set; }
 
+    /// <summary>Requests served by the current incarnation, for max-requests.</summary>
+    public long ServedSinceReady { get; set; }
+
+    public long RequestLimit { get; set; } = long.MaxValue;
+
+    /// <summary>Why this worker is to give way to a fresh one, once it is idle and its replacement ready.</summary>
+    public string? RecycleReason { get; set; }
+
+    /// <summary>The worker started to take this one's place, if the pool needed one to stay at size.</summary>
+    public PooledWorker? Replacement { get; set; }
+
     public int Restarts { get; set; }
 
     public string? LastExit { get; set; }

@@ -131,7 +131,7 @@ public sealed class PoolActorSpecs : TestKit
     [Fact]
     public async Task Should_keep_an_idle_surplus_worker_until_overflow_idle_timeout()
     {
-        var pool = CreatePool(Settings(size: 1, maxOverflow: 1, overflowIdleTimeout: TimeSpan.FromMilliseconds(500)));
+        var pool = CreatePool(Settings(size: 1, maxOverflow: 1, overflowIdleTimeout: TimeSpan.FromMilliseconds(1500)));
         await ReadyWorkerAsync(pool);
         var first = await CheckoutAsync(pool);
         var waiting = Checkout(pool);
@@ -331,14 +331,54 @@ public sealed class PoolActorSpecs : TestKit
         Assert.False(waiting.IsCompleted, "a request waits for the restarted worker");
     }
 
+    [Fact]
+    public async Task Should_replace_a_worker_after_max_requests_without_dipping_below_size()
+    {
+        // arrange: one worker, recycled after two requests
+        var pool = CreatePool(Settings(size: 1), new RecycleSettings(2, 0, 0, TimeSpan.Zero, TimeSpan.FromHours(1)));
+        var old = await ReadyWorkerAsync(pool);
+        for (var i = 0; i < 2; i++)
+        {
+            pool.Tell(new Checkin(await CheckoutAsync(pool), CheckinOutcome.Completed));
+        }
+
+        // act: a replacement starts; until it is ready the old worker keeps serving
+        var replacement = await _slots.ExpectMsgAsync<SlotStarted>();
+        var meanwhile = await CheckoutAsync(pool);
+        Assert.Equal(old.Id, meanwhile.WorkerId);
+        pool.Tell(new Checkin(meanwhile, CheckinOutcome.Completed));
+        await _slots.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
+        MakeReady(pool, replacement.Id);
+
+        // assert: the old worker retires only now, and the new one serves
+        Assert.Equal(old.Id, (await _slots.ExpectMsgAsync<SlotStopped>()).Id);
+        Assert.Equal(replacement.Id, (await CheckoutAsync(pool)).WorkerId);
+    }
+
+    [Fact]
+    public async Task Should_retire_a_worker_past_max_requests_only_once_its_request_is_done()
+    {
+        var pool = CreatePool(Settings(size: 1), new RecycleSettings(1, 0, 0, TimeSpan.Zero, TimeSpan.FromHours(1)));
+        var old = await ReadyWorkerAsync(pool);
+        pool.Tell(new Checkin(await CheckoutAsync(pool), CheckinOutcome.Completed));
+        var replacement = await _slots.ExpectMsgAsync<SlotStarted>();
+        var busy = await CheckoutAsync(pool);
+
+        MakeReady(pool, replacement.Id);
+
+        await _slots.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+        pool.Tell(new Checkin(busy, CheckinOutcome.Completed));
+        Assert.Equal(old.Id, (await _slots.ExpectMsgAsync<SlotStopped>()).Id);
+    }
+
     private static PoolSettings Settings(int size = 1, int maxOverflow = 0, PoolStrategy strategy = PoolStrategy.Fifo,
         int maxWaiting = 100, TimeSpan? overflowIdleTimeout = null) =>
         new(size, maxOverflow, strategy, TimeSpan.FromSeconds(30), maxWaiting, overflowIdleTimeout ?? TimeSpan.Zero);
 
-    private IActorRef CreatePool(PoolSettings settings)
+    private IActorRef CreatePool(PoolSettings settings, RecycleSettings? recycle = null)
     {
         var observer = _slots.Ref;
-        return Sys.ActorOf(Props.Create(() => new PoolActor(settings, (id, _) => FakeSlot.Props(id, observer))));
+        return Sys.ActorOf(Props.Create(() => new PoolActor(settings, (id, _) => FakeSlot.Props(id, observer), recycle)));
     }
 
     /// <summary>Waits for the pool to start a slot, then plays its worker announcing itself ready.</summary>
