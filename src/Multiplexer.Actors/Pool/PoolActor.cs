@@ -17,24 +17,18 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
     private readonly PoolSettings _settings;
     private readonly Func<int, IActorRef, Props> _slotProps;
     private readonly RecyclePolicy _recycle;
+    private readonly CrashLoopDetector _crashLoop;
     private readonly Dictionary<int, PooledWorker> _workers = [];
     private readonly Dictionary<IActorRef, PooledWorker> _bySlot = [];
 
     // Least recently used first: fifo checks out from the front, lifo from the back.
     private readonly LinkedList<PooledWorker> _idle = new();
     private readonly LinkedList<Checkout> _waiting = new();
-    private const int RecentExitsKept = 20;
-
-    private readonly Dictionary<StopCause, long> _stops = [];
-    private readonly Queue<WorkerExit> _recentExits = new();
+    private readonly PoolHistory _history = new();
     private readonly List<IActorRef> _warmWaiters = [];
-    private readonly Queue<DateTimeOffset> _startFailures = new();
-    private string? _failure;
     private bool _warm;
     private int _nextId = 1;
     private long _nextLease = 1;
-    private long _spawned;
-    private long _retired;
     private IActorRef? _stopRequester;
 
     public PoolActor(PoolSettings settings, Func<int, IActorRef, Props> slotProps, RecycleSettings? recycle = null)
@@ -42,6 +36,7 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
         _settings = settings;
         _slotProps = slotProps;
         _recycle = new RecyclePolicy(recycle ?? RecycleSettings.Off);
+        _crashLoop = new CrashLoopDetector(settings.CrashLoop);
         Receive<Checkout>(HandleCheckout);
         Receive<Checkin>(HandleCheckin);
         Receive<WorkerStarting>(HandleStarting);
@@ -89,9 +84,9 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
             checkout.Reply.TrySetException(new CheckoutRejectedException(CheckoutRejection.ShuttingDown, "the multiplexer is shutting down"));
             return;
         }
-        if (_failure is not null)
+        if (_crashLoop.Failure is { } failure)
         {
-            checkout.Reply.TrySetException(new CheckoutRejectedException(CheckoutRejection.ServiceFailing, _failure));
+            checkout.Reply.TrySetException(new CheckoutRejectedException(CheckoutRejection.ServiceFailing, failure));
             return;
         }
         if (_idle.Count > 0)
@@ -143,7 +138,7 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
 
     private void HandleStarting(WorkerStarting msg)
     {
-        _spawned++;
+        _history.Spawned();
         if (_workers.TryGetValue(msg.WorkerId, out var worker))
         {
             worker.Pid = msg.Pid;
@@ -164,11 +159,9 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
         worker.ReadySince = DateTimeOffset.UtcNow;
         worker.ServedSinceReady = 0;
         worker.RequestLimit = _recycle.RequestLimit();
-        if (_failure is not null)
+        if (_crashLoop.WorkerReady())
         {
             _log.Info("Worker {0} is ready: the service recovered, requests are served again", worker.Id);
-            _failure = null;
-            _startFailures.Clear();
         }
         foreach (var replaced in _workers.Values.Where(w => w.Replacement == worker && w.State == PooledWorkerState.Idle).ToList())
         {
@@ -185,9 +178,9 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
 
     private void HandleAwaitWarm()
     {
-        if (_warm || _failure is not null)
+        if (_warm || _crashLoop.Failure is not null)
         {
-            Sender.Tell(new PoolWarm(_warm ? null : _failure));
+            Sender.Tell(new PoolWarm(_warm ? null : _crashLoop.Failure));
         }
         else
         {
@@ -209,12 +202,7 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
         {
             return;
         }
-        _stops[msg.Cause] = _stops.GetValueOrDefault(msg.Cause) + 1;
-        _recentExits.Enqueue(new WorkerExit(DateTimeOffset.UtcNow, msg.WorkerId, msg.Cause, msg.Reason));
-        if (_recentExits.Count > RecentExitsKept)
-        {
-            _recentExits.Dequeue();
-        }
+        _history.Stopped(msg);
         if (msg.Exit is not null)
         {
             worker.LastExit = msg.Exit.ToString();
@@ -241,29 +229,18 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
     /// </summary>
     private void CountStartFailure(WorkerStopped msg)
     {
-        var now = DateTimeOffset.UtcNow;
-        _startFailures.Enqueue(now);
-        while (_startFailures.Peek() < now - _settings.CrashLoop.Within)
-        {
-            _startFailures.Dequeue();
-        }
-        if (_startFailures.Count < _settings.CrashLoop.Failures || _workers.Values.Any(w => w.ReadySince is not null))
+        if (!_crashLoop.StartFailed(msg, _workers.Values.Any(w => w.ReadySince is not null), DateTimeOffset.UtcNow))
         {
             return;
         }
-        var lastErrors = msg.LastErrors is { Count: > 0 } lines ? $"; last stderr: {string.Join(" | ", lines)}" : "";
-        var failure = $"the service keeps failing to start ({_startFailures.Count} times within {_settings.CrashLoop.Within.TotalSeconds:0.#}s): worker {msg.WorkerId} {msg.Reason}{lastErrors}";
-        if (_failure is null)
+        var failure = _crashLoop.Failure!;
+        _log.Error("Failing fast: {0}", failure);
+        foreach (var waiter in _waiting)
         {
-            _log.Error("Failing fast: {0}", failure);
-            foreach (var waiter in _waiting)
-            {
-                waiter.Reply.TrySetException(new CheckoutRejectedException(CheckoutRejection.ServiceFailing, failure));
-            }
-            _waiting.Clear();
-            ReplyToWarmWaiters(failure);
+            waiter.Reply.TrySetException(new CheckoutRejectedException(CheckoutRejection.ServiceFailing, failure));
         }
-        _failure = failure;
+        _waiting.Clear();
+        ReplyToWarmWaiters(failure);
     }
 
     private void ReplyToWarmWaiters(string? failure)
@@ -422,7 +399,7 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
     {
         RemoveFromIdle(worker);
         worker.State = PooledWorkerState.Retiring;
-        _retired++;
+        _history.Retired();
         _log.Info("Retiring worker {0} (pid {1}, port {2}): {3}", worker.Id, worker.Pid, worker.Port, reason);
         Context.Stop(worker.Slot);
     }
@@ -501,9 +478,9 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
             .ToList();
         return new PoolStatus(_settings.Size, _settings.MaxOverflow, _settings.Strategy,
             workers.Count(w => w.State == "idle"), workers.Count(w => w.State == "busy"), workers.Count(w => w.State == "starting"),
-            _waiting.Count, workers, new PoolCounters(_spawned, _retired, new Dictionary<StopCause, long>(_stops)), [.. _recentExits])
+            _waiting.Count, workers, _history.Counters, _history.RecentExits)
         {
-            Failure = _failure,
+            Failure = _crashLoop.Failure,
         };
     }
 
