@@ -14,10 +14,13 @@ namespace Multiplexer.Actors.Pool;
 public sealed class PoolActor : ReceiveActor, IWithTimers
 {
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly PoolSettings _settings;
-    private readonly Func<int, IActorRef, Props> _slotProps;
-    private readonly RecyclePolicy _recycle;
-    private readonly CrashLoopDetector _crashLoop;
+    private const string Reloaded = "the configuration was reloaded";
+
+    private PoolSettings _settings;
+    private Func<int, IActorRef, Props> _slotProps;
+    private RecyclePolicy _recycle;
+    private CrashLoopDetector _crashLoop;
+    private int _generation;
     private readonly Dictionary<int, PooledWorker> _workers = [];
     private readonly Dictionary<IActorRef, PooledWorker> _bySlot = [];
 
@@ -48,13 +51,18 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
         Receive<GetPoolStatus>(_ => Sender.Tell(Status()));
         Receive<AwaitPoolWarm>(_ => HandleAwaitWarm());
         Receive<RecycleCheck>(_ => CheckForRecycling());
+        Receive<Reconfigure>(HandleReconfigure);
         Receive<StopPool>(_ => HandleStopPool());
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(PoolSettings settings, ServiceSettings service, IActorRef ports, WorkerProcessLauncher launcher) =>
-        Akka.Actor.Props.Create(() => new PoolActor(settings, (id, pool) => WorkerSupervisor.Props(id, service, pool, ports, launcher), service.Recycle));
+        Akka.Actor.Props.Create(() => new PoolActor(settings, SlotFactory(service, ports, launcher), service.Recycle));
+
+    /// <summary>How production slots start: a <see cref="WorkerSupervisor"/> over a <see cref="WorkerActor"/>.</summary>
+    public static Func<int, IActorRef, Props> SlotFactory(ServiceSettings service, IActorRef ports, WorkerProcessLauncher launcher) =>
+        (id, pool) => WorkerSupervisor.Props(id, service, pool, ports, launcher);
 
     private bool Stopping => _stopRequester is not null;
 
@@ -63,10 +71,7 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        if (_recycle.Enabled)
-        {
-            Timers.StartPeriodicTimer(RecycleCheck.Instance, RecycleCheck.Instance, _recycle.CheckInterval);
-        }
+        StartRecycleTimer();
         for (var i = 0; i < _settings.Size; i++)
         {
             StartSlot();
@@ -163,7 +168,7 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
         {
             _log.Info("Worker {0} is ready: the service recovered, requests are served again", worker.Id);
         }
-        foreach (var replaced in _workers.Values.Where(w => w.Replacement == worker && w.State == PooledWorkerState.Idle).ToList())
+        foreach (var replaced in _workers.Values.Where(w => w.Replacement == worker && w.State is PooledWorkerState.Idle or PooledWorkerState.Starting).ToList())
         {
             Retire(replaced, $"recycled: {replaced.RecycleReason}");
         }
@@ -272,6 +277,55 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
             {
                 StartSlot();
             }
+        }
+    }
+
+    private void HandleReconfigure(Reconfigure msg)
+    {
+        _settings = msg.Pool;
+        _slotProps = msg.SlotProps;
+        _recycle = new RecyclePolicy(msg.Recycle);
+        _crashLoop = new CrashLoopDetector(msg.Pool.CrashLoop);
+        StartRecycleTimer();
+        if (msg.RollWorkers)
+        {
+            _generation++;
+            _log.Info("Configuration reloaded: replacing {0} workers one at a time", _workers.Values.Count(w => w.State != PooledWorkerState.Retiring));
+        }
+        else
+        {
+            _log.Info("Configuration reloaded: size {0}, max-overflow {1}, strategy {2}", _settings.Size, _settings.MaxOverflow, _settings.Strategy);
+        }
+        while (ActiveCount < _settings.Size)
+        {
+            StartSlot();
+        }
+        RetireIdleSurplus();
+        RollNext();
+    }
+
+    /// <summary>Marks the next worker of an older configuration for replacement, once the previous one is done.</summary>
+    private void RollNext()
+    {
+        var old = _workers.Values.Where(w => w.Generation < _generation && w.State != PooledWorkerState.Retiring).ToList();
+        if (old.Count == 0 || old.Any(w => w.RecycleReason is not null))
+        {
+            return;
+        }
+        var next = old.OrderBy(w => w.Id).First();
+        MarkForRecycling(next, Reloaded);
+        if (next.State == PooledWorkerState.Idle && next.Replacement is null)
+        {
+            Retire(next, $"recycled: {Reloaded}");
+        }
+    }
+
+    private void StartRecycleTimer()
+    {
+        Timers.Cancel(RecycleCheck.Instance);
+        if (_recycle.Enabled)
+        {
+            Timers.StartPeriodicTimer(RecycleCheck.Instance, RecycleCheck.Instance, _recycle.CheckInterval);
         }
     }
 
@@ -402,6 +456,10 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
         _history.Retired();
         _log.Info("Retiring worker {0} (pid {1}, port {2}): {3}", worker.Id, worker.Pid, worker.Port, reason);
         Context.Stop(worker.Slot);
+        if (!Stopping)
+        {
+            RollNext();
+        }
     }
 
     /// <summary>
@@ -448,7 +506,7 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
         var id = _nextId++;
         var slot = Context.ActorOf(_slotProps(id, Self), $"worker-{id}");
         Context.Watch(slot);
-        var worker = new PooledWorker(id, slot);
+        var worker = new PooledWorker(id, slot, _generation);
         _workers[id] = worker;
         _bySlot[slot] = worker;
         return id;

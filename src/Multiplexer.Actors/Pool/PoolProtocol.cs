@@ -75,6 +75,14 @@ public sealed record AwaitPoolWarm
 /// <param name="Failure">Why the pool fails fast instead, or null when it is warm.</param>
 public sealed record PoolWarm(string? Failure);
 
+/// <summary>
+/// New settings from a reloaded configuration. Pool sizes, timeouts and recycling apply at once; with
+/// <paramref name="RollWorkers"/> (a changed start command, environment or working directory) every
+/// worker is replaced, one at a time, each new one ready before an old one retires.
+/// </summary>
+/// <param name="SlotProps">Starts a worker slot with the new service settings.</param>
+public sealed record Reconfigure(PoolSettings Pool, RecycleSettings Recycle, Func<int, Akka.Actor.IActorRef, Akka.Actor.Props> SlotProps, bool RollWorkers);
+
 /// <summary>Stops taking checkouts, fails the waiting ones, and stops every worker; answered with <see cref="PoolStopped"/>.</summary>
 public sealed record StopPool
 {

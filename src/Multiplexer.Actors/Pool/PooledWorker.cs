@@ -12,9 +12,12 @@ internal enum PooledWorkerState
 }
 
 /// <summary>The pool's bookkeeping for one worker slot. Owned and touched only by <see cref="PoolActor"/>.</summary>
-internal sealed class PooledWorker(int id, IActorRef slot)
+internal sealed class PooledWorker(int id, IActorRef slot, int generation)
 {
     public int Id { get; } = id;
+
+    /// <summary>Which configuration the slot was started with; a reload rolls the older ones.</summary>
+    public int Generation { get; } = generation;
 
     /// <summary>The slot's supervisor: stopping it retires the worker for good.</summary>
     public IActorRef Slot { get; } = slot;

@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using Multiplexer.Actors.Pool;
 using Multiplexer.Actors.Workers;
+using Multiplexer.Host.Hosting;
 using Prometheus;
 
 namespace Multiplexer.Host.Admin;
@@ -40,6 +41,12 @@ internal static class AdminEndpoints
             metrics.Update(await StatusAsync(pool));
             context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
             await registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);
+        });
+
+        admin.MapPost("/reload", async (ConfigReloader reloader) =>
+        {
+            var (applied, outcome) = await reloader.ReloadAsync();
+            return Results.Text(outcome + "\n", statusCode: applied ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
         });
 
         admin.MapGet("/", () => Results.Content(StatusPage.Html, "text/html; charset=utf-8"));

@@ -70,6 +70,8 @@ internal static class MultiplexerApp
         builder.Services.AddAkka("multiplexer", (akka, _) => ConfigureAkka(akka, settings, launcher));
         builder.Services.AddHostedService<PoolWarmup>();
         builder.Services.AddSingleton<ProxyEndpoint>();
+        builder.Services.AddSingleton<ConfigReloader>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfigReloader>());
 
         var app = builder.Build();
         if (settings.Admin.Enabled)
@@ -123,6 +125,7 @@ internal static class MultiplexerApp
                 var ports = system.ActorOf(PortRingActor.Props(settings.Service.PortRange, TcpPortProbe.Instance), "ports");
                 var pool = system.ActorOf(PoolActor.Props(settings.Pool, settings.Service, ports, launcher), "pool");
                 registry.Register<PoolActor>(pool);
+                registry.Register<PortRingActor>(ports);
                 CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceStop, "stop-workers", async () =>
                 {
                     await pool.Ask<PoolStopped>(StopPool.Instance, settings.Service.StopTimeout);

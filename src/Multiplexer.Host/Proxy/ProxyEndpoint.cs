@@ -20,9 +20,7 @@ internal sealed class ProxyEndpoint
     private readonly IActorRef _pool;
     private readonly IHttpForwarder _forwarder;
     private readonly HttpMessageInvoker _invoker;
-    private readonly HttpSettings _http;
-    private readonly TimeSpan _checkoutTimeout;
-    private readonly ForwarderRequestConfig _requestConfig;
+    private volatile Options _options;
     private readonly string[] _prefixes;
     private readonly int _firstPort;
     private readonly ILogger _log;
@@ -35,14 +33,7 @@ internal sealed class ProxyEndpoint
         _metrics = metrics;
         _forwarder = forwarder;
         _invoker = invoker;
-        _http = settings.Http;
-        _checkoutTimeout = settings.Pool.CheckoutTimeout;
-        _requestConfig = new ForwarderRequestConfig
-        {
-            ActivityTimeout = settings.Http.ProxyTimeout,
-            Version = System.Net.HttpVersion.Version11,
-            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
-        };
+        _options = new Options(settings);
         var range = settings.Service.PortRange;
         var origin = $"{settings.Service.BaseUrl.Scheme}://{settings.Service.BaseUrl.Authority}";
         _firstPort = range.First;
@@ -50,15 +41,19 @@ internal sealed class ProxyEndpoint
         _log = loggers.CreateLogger("Multiplexer.Access");
     }
 
+    /// <summary>Takes timeouts and buffering from a reloaded configuration; requests under way keep theirs.</summary>
+    public void Apply(MultiplexerSettings settings) => _options = new Options(settings);
+
     public async Task HandleAsync(HttpContext context)
     {
+        var options = _options;
         var start = Stopwatch.GetTimestamp();
         var request = context.Request;
         var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.Value ?? "/";
 
-        if (_http.RequestBuffering && !IsUpgrade(request) && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
+        if (options.Http.RequestBuffering && !IsUpgrade(request) && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
         {
-            var failure = await BufferRequestBodyAsync(context);
+            var failure = await BufferRequestBodyAsync(context, options.Http.BufferMemory);
             if (failure is not null)
             {
                 NotServed(context, target, start, failure, rejection: null);
@@ -67,7 +62,7 @@ internal sealed class ProxyEndpoint
         }
 
         var checkoutStart = Stopwatch.GetTimestamp();
-        var (lease, reason, rejection) = await CheckoutAsync(context);
+        var (lease, reason, rejection) = await CheckoutAsync(context, options.CheckoutTimeout);
         if (lease is null)
         {
             NotServed(context, target, start, reason!, rejection);
@@ -75,8 +70,8 @@ internal sealed class ProxyEndpoint
         }
 
         var checkedOut = Stopwatch.GetTimestamp();
-        var buffer = _http.ResponseBuffering && !IsUpgrade(request) ? ResponseBuffer.Install(context, _http.BufferMemory) : null;
-        var error = await ForwardAsync(context, lease);
+        var buffer = options.Http.ResponseBuffering && !IsUpgrade(request) ? ResponseBuffer.Install(context, options.Http.BufferMemory) : null;
+        var error = await ForwardAsync(context, lease, options.RequestConfig);
         if (error == ForwarderError.Request && CanRedispatch(context))
         {
             // The worker refused the connection (it had just died): nothing was sent, so another worker
@@ -87,13 +82,13 @@ internal sealed class ProxyEndpoint
             {
                 context.Request.Body.Position = 0;
             }
-            (lease, reason, rejection) = await CheckoutAsync(context);
+            (lease, reason, rejection) = await CheckoutAsync(context, options.CheckoutTimeout);
             if (lease is null)
             {
                 NotServed(context, target, start, reason!, rejection);
                 return;
             }
-            error = await ForwardAsync(context, lease);
+            error = await ForwardAsync(context, lease, options.RequestConfig);
         }
         var checkedIn = Stopwatch.GetTimestamp();
 
@@ -120,12 +115,12 @@ internal sealed class ProxyEndpoint
     }
 
     /// <summary>Forwards to the leased worker and checks it back in the moment the forwarder is done with it.</summary>
-    private async Task<ForwarderError> ForwardAsync(HttpContext context, WorkerLease lease)
+    private async Task<ForwarderError> ForwardAsync(HttpContext context, WorkerLease lease, ForwarderRequestConfig requestConfig)
     {
         var error = ForwarderError.None;
         try
         {
-            error = await _forwarder.SendAsync(context, _prefixes[lease.Port - _firstPort], _invoker, _requestConfig, TransparentTransformer.Instance);
+            error = await _forwarder.SendAsync(context, _prefixes[lease.Port - _firstPort], _invoker, requestConfig, TransparentTransformer.Instance);
         }
         finally
         {
@@ -173,9 +168,9 @@ internal sealed class ProxyEndpoint
     }
 
     /// <summary>Receives the whole body before a worker is taken, so a slow upload never holds one. Returns why it failed, if it did.</summary>
-    private async Task<string?> BufferRequestBodyAsync(HttpContext context)
+    private static async Task<string?> BufferRequestBodyAsync(HttpContext context, int bufferMemory)
     {
-        context.Request.EnableBuffering(_http.BufferMemory, long.MaxValue);
+        context.Request.EnableBuffering(bufferMemory, long.MaxValue);
         try
         {
             await context.Request.Body.DrainAsync(context.RequestAborted);
@@ -195,11 +190,11 @@ internal sealed class ProxyEndpoint
     }
 
     /// <returns>The lease, or why there is none and, for a 503, the rejection's metric label.</returns>
-    private async Task<(WorkerLease? Lease, string? Reason, string? Rejection)> CheckoutAsync(HttpContext context)
+    private async Task<(WorkerLease? Lease, string? Reason, string? Rejection)> CheckoutAsync(HttpContext context, TimeSpan checkoutTimeout)
     {
         var reply = new TaskCompletionSource<WorkerLease>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        timeout.CancelAfter(_checkoutTimeout);
+        timeout.CancelAfter(checkoutTimeout);
         // Cancelling the reply is what makes a late lease go back to the pool: its TrySetResult then fails.
         await using var registration = timeout.Token.Register(static state => ((TaskCompletionSource<WorkerLease>)state!).TrySetCanceled(), reply);
         _pool.Tell(new Checkout(reply));
@@ -224,7 +219,7 @@ internal sealed class ProxyEndpoint
         }
         catch (OperationCanceledException)
         {
-            var reason = $"no worker became free within checkout-timeout {_checkoutTimeout.TotalSeconds:0.###}s";
+            var reason = $"no worker became free within checkout-timeout {checkoutTimeout.TotalSeconds:0.###}s";
             await RejectAsync(context, reason);
             return (null, reason, "checkout_timeout");
         }
@@ -248,4 +243,19 @@ internal sealed class ProxyEndpoint
     };
 
     private static bool IsUpgrade(HttpRequest request) => request.HttpContext.Features.Get<IHttpUpgradeFeature>()?.IsUpgradableRequest == true;
+
+    /// <summary>The settings one request runs with, swapped whole on reload.</summary>
+    private sealed class Options(MultiplexerSettings settings)
+    {
+        public HttpSettings Http { get; } = settings.Http;
+
+        public TimeSpan CheckoutTimeout { get; } = settings.Pool.CheckoutTimeout;
+
+        public ForwarderRequestConfig RequestConfig { get; } = new()
+        {
+            ActivityTimeout = settings.Http.ProxyTimeout,
+            Version = System.Net.HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+        };
+    }
 }

@@ -59,7 +59,7 @@ public sealed partial class DeploySpecs(ITestOutputHelper output) : IDisposable
         Assert.Equal("multiplexer", unit.Value("Service", "User"));
         Assert.Equal("multiplexer", unit.Value("Service", "Group"));
         Assert.Equal("multiplexer", unit.Value("Service", "SyslogIdentifier"));
-        Assert.Empty(unit.Values("Service", "ExecReload")); // SIGHUP would end the .NET host
+        Assert.Equal("/bin/kill -HUP $MAINPID", Assert.Single(unit.Values("Service", "ExecReload"))); // SIGHUP reloads the config
         Assert.Equal("multi-user.target", unit.Value("Install", "WantedBy"));
     }
 

@@ -18,12 +18,16 @@ public sealed partial class MultiplexerHost : IAsyncDisposable
     private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Found)> _waiters = [];
     private readonly Lock _gate = new();
 
-    private MultiplexerHost(Process process, string directory, string tag)
+    private MultiplexerHost(Process process, string directory, string tag, string configPath)
     {
         _process = process;
         _directory = directory;
         Tag = tag;
+        ConfigPath = configPath;
     }
+
+    /// <summary>The config file the multiplexer was started with; rewrite it and signal SIGHUP to reload.</summary>
+    public string ConfigPath { get; }
 
     public string Tag { get; }
 
@@ -94,7 +98,7 @@ public sealed partial class MultiplexerHost : IAsyncDisposable
         info.ArgumentList.Add(configPath);
         info.Environment[ProcessTable.TagVariable] = tag;
         var process = Process.Start(info)!;
-        var host = new MultiplexerHost(process, directory, tag);
+        var host = new MultiplexerHost(process, directory, tag, configPath);
         _ = host.PumpAsync(process.StandardOutput);
         _ = host.PumpAsync(process.StandardError);
         return host;
