@@ -71,6 +71,26 @@ public sealed class LifecycleSpecs
     }
 
     [Fact]
+    public async Task Should_exit_2_naming_the_port_range_when_too_few_ports_are_free()
+    {
+        // arrange: a range of three ports, two of them taken by someone else
+        using var first = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        first.Start();
+        var port = ((System.Net.IPEndPoint)first.LocalEndpoint).Port;
+        using var second = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port + 1);
+        second.Start();
+        var hocon = new HostConfig { Size = 2, PortRange = $"{port}..{port + 2}" }.ToHocon();
+
+        // act
+        await using var host = MultiplexerHost.Launch(hocon);
+        var exitCode = await host.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        // assert
+        Assert.Equal(2, exitCode);
+        Assert.Contains(host.Lines, l => l.Contains("multiplexer.service.port-range: only 1 of the 3 ports", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Should_take_its_workers_down_with_it_when_killed_with_sigkill()
     {
         // arrange: two workers, one with a child of its own

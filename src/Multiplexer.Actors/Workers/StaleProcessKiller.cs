@@ -32,7 +32,27 @@ public static class StaleProcessKiller
                 killed.Add(new StaleProcess(pid, commandLine!));
             }
         }
+        // Their ports are free only once they are gone; SIGKILL is not instant.
+        var deadline = Environment.TickCount64 + 2000;
+        while (killed.Any(k => IsRunning(procRoot, k.Pid)) && Environment.TickCount64 < deadline)
+        {
+            Thread.Sleep(10);
+        }
         return killed;
+    }
+
+    /// <summary>A zombie has already closed its sockets: only its exit status waits to be collected.</summary>
+    private static bool IsRunning(string procRoot, int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText(Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture), "stat"));
+            return stat[stat.LastIndexOf(')') + 2] != 'Z';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     private static bool HasMark(string procDir, string mark)

@@ -37,6 +37,14 @@ internal static class MultiplexerApp
         {
             HostLog.KilledStaleProcess(log, stale.Pid, stale.CommandLine);
         }
+        var range = settings.Service.PortRange;
+        var free = Enumerable.Range(range.First, range.Count).Count(port => !TcpPortProbe.Instance.IsListening(port));
+        if (free < settings.Pool.Size)
+        {
+            await Console.Error.WriteLineAsync(
+                $"multiplexer: multiplexer.service.port-range: only {free} of the {range.Count} ports in {range} are free, fewer than size = {settings.Pool.Size}; other processes listen on the rest");
+            return 2;
+        }
         try
         {
             await app.RunAsync();
