@@ -13,14 +13,9 @@ namespace Multiplexer.Actors.Pool;
 /// </summary>
 public sealed class PoolActor : ReceiveActor, IWithTimers
 {
-    private readonly ILoggingAdapter _log = Context.GetLogger();
     private const string Reloaded = "the configuration was reloaded";
 
-    private PoolSettings _settings;
-    private Func<int, IActorRef, Props> _slotProps;
-    private RecyclePolicy _recycle;
-    private CrashLoopDetector _crashLoop;
-    private int _generation;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<int, PooledWorker> _workers = [];
     private readonly Dictionary<IActorRef, PooledWorker> _bySlot = [];
 
@@ -29,6 +24,11 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
     private readonly LinkedList<Checkout> _waiting = new();
     private readonly PoolHistory _history = new();
     private readonly List<IActorRef> _warmWaiters = [];
+    private PoolSettings _settings;
+    private Func<int, IActorRef, Props> _slotProps;
+    private RecyclePolicy _recycle;
+    private CrashLoopDetector _crashLoop;
+    private int _generation;
     private bool _warm;
     private int _nextId = 1;
     private long _nextLease = 1;
