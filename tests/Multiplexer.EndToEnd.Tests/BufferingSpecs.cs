@@ -97,6 +97,34 @@ public sealed class BufferingSpecs(ITestOutputHelper output)
         Assert.Equal(-1, check.FirstMismatch);
     }
 
+    [Fact]
+    public async Task Should_free_the_worker_once_it_has_written_1_GB_to_a_slow_reader_with_flat_memory()
+    {
+        // arrange: a 1 GB response to a client that reads only the head at first
+        const long Size = 1L << 30;
+        await using var host = await MultiplexerHost.StartAsync(new HostConfig { Size = 1, MaxOverflow = 0, CheckoutTimeout = "60s" });
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/bytes?n=1000000")).StatusCode);
+        var rssBefore = ProcessTable.PeakRssBytes(host.Pid);
+        await using var slow = await RawHttpConnection.OpenAsync(host.BaseAddress, receiveBufferSize: 16 * 1024);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await slow.SendAsync($"GET /bytes?n={Size} HTTP/1.1\r\nHost: slow.test\r\n\r\n");
+        var head = await slow.ReadHeadAsync(timeout.Token);
+
+        // act: the only worker serves another request while the slow client has read almost nothing
+        using var other = await host.Client.GetAsync("/", timeout.Token);
+        var check = new PatternCheck();
+        await slow.ReadBodyAsync(head, chunk => check.Append(chunk.Span), timeout.Token);
+        var growth = ProcessTable.PeakRssBytes(host.Pid) - rssBefore;
+        output.WriteLine($"peak RSS {rssBefore / 1048576} MiB before, grew by {growth / 1048576} MiB carrying 1 GiB");
+
+        // assert: the bound is a tenth of the body; holding it would add 1 GiB
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        Assert.Equal(head.Value("x-worker-pid"), other.Headers.GetValues("x-worker-pid").Single());
+        Assert.Equal(Size, check.Length);
+        Assert.Equal(-1, check.FirstMismatch);
+        Assert.True(growth < 100L * 1024 * 1024, $"peak RSS grew by {growth / 1048576} MiB");
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
