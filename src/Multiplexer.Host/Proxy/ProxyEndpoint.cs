@@ -92,7 +92,7 @@ internal sealed class ProxyEndpoint
         }
         var checkedIn = Stopwatch.GetTimestamp();
 
-        if (error != ForwarderError.None)
+        if (Outcome(context, error) != CheckinOutcome.Completed)
         {
             LogForwardFailed(context, target, lease, error);
         }
