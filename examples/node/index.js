@@ -56,14 +56,14 @@ function start(res, status, headers) {
   });
 }
 
-function send(res, status, contentType, body) {
+function send(res, status, contentType, body, headers = {}) {
   const buf = Buffer.from(body);
-  start(res, status, { 'content-type': contentType, 'content-length': buf.length });
+  start(res, status, { ...headers, 'content-type': contentType, 'content-length': buf.length });
   res.end(buf);
 }
 
-function sendText(res, status, text) {
-  send(res, status, 'text/plain; charset=utf-8', text);
+function sendText(res, status, text, headers = {}) {
+  send(res, status, 'text/plain; charset=utf-8', text, headers);
 }
 
 function sendJson(res, status, value) {
@@ -187,6 +187,14 @@ function handleStatus(res, codeText) {
   sendText(res, code, `status ${code}\n`);
 }
 
+// Each query parameter becomes a response header; Node writes header strings one byte per character,
+// so the value's UTF-8 bytes are passed as such a string to send them unchanged.
+function handleHeaders(res, query) {
+  const headers = {};
+  for (const [name, value] of query) headers[name] = Buffer.from(value, 'utf8').toString('latin1');
+  sendText(res, 200, 'ok\n', headers);
+}
+
 function handleSpawnChild(res) {
   // Not detached: the grandchild stays in the worker's process group, so whoever
   // kills the group (the supervisor) also kills it.
@@ -247,6 +255,8 @@ async function route(req, res) {
       return sendJson(res, 200, { pid, port, version });
     case '/version':
       return sendText(res, 200, `${version}\n`);
+    case '/headers':
+      return handleHeaders(res, query);
     case '/spawn-child':
       return handleSpawnChild(res);
     case '/stats':
