@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -91,6 +92,9 @@ internal static class MultiplexerApp
     private static void ConfigureKestrel(KestrelServerOptions kestrel, MultiplexerSettings settings)
     {
         kestrel.AddServerHeader = false;
+        // The forwarder's client reads a worker's header values one character per byte (Latin-1); writing them
+        // back the same way passes any bytes through, UTF-8 included, where Kestrel's ASCII-only default made a 502.
+        kestrel.ResponseHeaderEncodingSelector = static _ => Encoding.Latin1;
         kestrel.Limits.MaxRequestBodySize = settings.Http.MaxRequestBody;
         // Bad or hostile input is refused here, before any worker is taken. Set explicitly, most of them to
         // Kestrel's defaults, so that they are visible and a framework upgrade cannot move them unnoticed.
