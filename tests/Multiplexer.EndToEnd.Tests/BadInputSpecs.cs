@@ -63,6 +63,7 @@ public sealed class BadInputSpecs(BadInputHostFixture fixture, ITestOutputHelper
         ["two Host fields"] = ("GET /echo/bad HTTP/1.1\r\nHost: a.test\r\nHost: b.test\r\n\r\n", 400),
         // Kestrel lets other control characters through in a field value; the multiplexer refuses them (RFC 9110 5.5).
         ["control character in a header value"] = ("GET /echo/bad HTTP/1.1\r\n" + Host + "X-A: a\u0001b\r\n\r\n", 400),
+        ["escape character in Transfer-Encoding"] = ("POST /echo/bad HTTP/1.1\r\n" + Host + "Transfer-Encoding: \u001b[2J, chunked\r\n\r\n" + Chunked("abc"), 400),
 
         // Content-Length (Kestrel).
         ["Content-Length not a number"] = ("POST /echo/bad HTTP/1.1\r\n" + Host + "Content-Length: abc\r\n\r\nabc", 400),

@@ -218,19 +218,6 @@ internal sealed class ProxyEndpoint
     /// </summary>
     private static (int Status, string Reason)? Malformed(HttpRequest request, string target)
     {
-        var transferEncoding = request.Headers.TransferEncoding;
-        if (transferEncoding.Count > 0)
-        {
-            var codings = transferEncoding.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToList();
-            if (codings.Any(c => !c.Equals("chunked", StringComparison.OrdinalIgnoreCase)))
-            {
-                return (StatusCodes.Status501NotImplemented, $"unsupported transfer coding: {transferEncoding}");
-            }
-            if (codings.Count > 1)
-            {
-                return (StatusCodes.Status400BadRequest, $"chunked applied more than once: {transferEncoding}");
-            }
-        }
         if (HasControlCharacter(target, allowTab: false))
         {
             return (StatusCodes.Status400BadRequest, "control character in the request target");
@@ -243,6 +230,20 @@ internal sealed class ProxyEndpoint
                 {
                     return (StatusCodes.Status400BadRequest, $"control character in header {name}");
                 }
+            }
+        }
+        // Checked after the control characters, so the reasons quote nothing unprintable.
+        var transferEncoding = request.Headers.TransferEncoding;
+        if (transferEncoding.Count > 0)
+        {
+            var codings = transferEncoding.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToList();
+            if (codings.Any(c => !c.Equals("chunked", StringComparison.OrdinalIgnoreCase)))
+            {
+                return (StatusCodes.Status501NotImplemented, $"unsupported transfer coding: {transferEncoding}");
+            }
+            if (codings.Count > 1)
+            {
+                return (StatusCodes.Status400BadRequest, $"chunked applied more than once: {transferEncoding}");
             }
         }
         return null;
