@@ -56,14 +56,14 @@ function start(res, status, headers) {
   });
 }
 
-function send(res, status, contentType, body) {
+function send(res, status, contentType, body, headers = {}) {
   const buf = Buffer.from(body);
-  start(res, status, { 'content-type': contentType, 'content-length': buf.length });
+  start(res, status, { ...headers, 'content-type': contentType, 'content-length': buf.length });
   res.end(buf);
 }
 
-function sendText(res, status, text) {
-  send(res, status, 'text/plain; charset=utf-8', text);
+function sendText(res, status, text, headers = {}) {
+  send(res, status, 'text/plain; charset=utf-8', text, headers);
 }
 
 function sendJson(res, status, value) {
@@ -187,6 +187,14 @@ function handleStatus(res, codeText) {
   sendText(res, code, `status ${code}\n`);
 }
 
+// Each query parameter becomes a response header; Node writes header strings one byte per character,
+// so the value's UTF-8 bytes are passed as such a string to send them unchanged.
+function handleHeaders(res, query) {
+  const headers = {};
+  for (const [name, value] of query) headers[name] = Buffer.from(value, 'utf8').toString('latin1');
+  sendText(res, 200, 'ok\n', headers);
+}
+
 function handleSpawnChild(res) {
   // Not detached: the grandchild stays in the worker's process group, so whoever
   // kills the group (the supervisor) also kills it.
@@ -249,6 +257,8 @@ async function route(req, res) {
       return sendJson(res, 200, { pid, port, version });
     case '/version':
       return sendText(res, 200, `${version}\n`);
+    case '/headers':
+      return handleHeaders(res, query);
     case '/spawn-child':
       return handleSpawnChild(res);
     case '/stats':
@@ -261,6 +271,122 @@ async function route(req, res) {
       return handleStopListening(res);
     default:
       return sendText(res, 404, `not found: ${path}\n`);
+  }
+}
+
+// WebSocket echo on /ws (RFC 6455), core modules only: the handshake, then every text or binary frame
+// the client sends comes back unmasked with the same opcode and FIN bit (so fragments echo as
+// fragments); ping is answered with pong, close with close. One connection holds the worker until it closes.
+const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+const WS_MAX_PAYLOAD = 16 * 1024 * 1024;
+
+function wsFrame(opcode, payload, fin = true) {
+  const first = (fin ? 0x80 : 0) | opcode;
+  let header;
+  if (payload.length < 126) {
+    header = Buffer.from([first, payload.length]);
+  } else if (payload.length < 65536) {
+    header = Buffer.alloc(4);
+    header[0] = first;
+    header[1] = 126;
+    header.writeUInt16BE(payload.length, 2);
+  } else {
+    header = Buffer.alloc(10);
+    header[0] = first;
+    header[1] = 127;
+    header.writeBigUInt64BE(BigInt(payload.length), 2);
+  }
+  return Buffer.concat([header, payload]);
+}
+
+// One frame from the start of buf: { fin, opcode, payload, size } or null while incomplete;
+// { error: code } for a frame this server refuses (unmasked, or too large).
+function wsParse(buf) {
+  if (buf.length < 2) return null;
+  const fin = (buf[0] & 0x80) !== 0;
+  const opcode = buf[0] & 0x0f;
+  const masked = (buf[1] & 0x80) !== 0;
+  let length = buf[1] & 0x7f;
+  let offset = 2;
+  if (length === 126) {
+    if (buf.length < 4) return null;
+    length = buf.readUInt16BE(2);
+    offset = 4;
+  } else if (length === 127) {
+    if (buf.length < 10) return null;
+    const big = buf.readBigUInt64BE(2);
+    if (big > BigInt(WS_MAX_PAYLOAD)) return { error: 1009 };
+    length = Number(big);
+    offset = 10;
+  }
+  if (!masked) return { error: 1002 };
+  if (length > WS_MAX_PAYLOAD) return { error: 1009 };
+  if (buf.length < offset + 4 + length) return null;
+  const mask = buf.subarray(offset, offset + 4);
+  const payload = Buffer.from(buf.subarray(offset + 4, offset + 4 + length));
+  for (let i = 0; i < payload.length; i++) payload[i] ^= mask[i & 3];
+  return { fin, opcode, payload, size: offset + 4 + length };
+}
+
+function wsClose(socket, code) {
+  const payload = Buffer.alloc(2);
+  payload.writeUInt16BE(code, 0);
+  socket.end(wsFrame(0x8, payload));
+}
+
+function handleUpgrade(req, socket, head) {
+  const path = req.url.split('?')[0];
+  const key = req.headers['sec-websocket-key'];
+  if (path !== '/ws' || (req.headers.upgrade ?? '').toLowerCase() !== 'websocket' || !key) {
+    socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    return;
+  }
+  const accept = crypto.createHash('sha1').update(key + WS_GUID).digest('base64');
+  socket.write(
+    'HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: Upgrade\r\n'
+      + `sec-websocket-accept: ${accept}\r\nx-worker-pid: ${pid}\r\nx-worker-port: ${port}\r\n\r\n`,
+  );
+  socket.setNoDelay(true);
+  socket.on('error', () => socket.destroy());
+  let pending = Buffer.from(head);
+  let closed = false;
+  const consume = (chunk) => {
+    if (closed) return;
+    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+    for (let frame = wsParse(pending); frame !== null; frame = wsParse(pending)) {
+      if (frame.error) {
+        closed = true;
+        wsClose(socket, frame.error);
+        return;
+      }
+      pending = pending.subarray(frame.size);
+      switch (frame.opcode) {
+        case 0x0: // continuation
+        case 0x1: // text
+        case 0x2: // binary
+          socket.write(wsFrame(frame.opcode, frame.payload, frame.fin));
+          break;
+        case 0x8: // close: answer with the client's status code, then end the connection
+          closed = true;
+          socket.end(wsFrame(0x8, frame.payload.subarray(0, 2)));
+          return;
+        case 0x9: // ping
+          socket.write(wsFrame(0xa, frame.payload));
+          break;
+        case 0xa: // pong
+          break;
+        default:
+          closed = true;
+          wsClose(socket, 1002);
+          return;
+      }
+    }
+  };
+  socket.on('data', consume);
+  if (pending.length > 0) {
+    const first = pending;
+    pending = Buffer.alloc(0);
+    consume(first);
   }
 }
 
@@ -277,6 +403,8 @@ const server = http.createServer((req, res) => {
 // proxy does not reuse a connection the worker is just closing.
 server.keepAliveTimeout = 65000;
 server.headersTimeout = 66000;
+
+server.on('upgrade', handleUpgrade);
 
 server.on('error', (err) => {
   console.error(`server error: ${err.message}`);

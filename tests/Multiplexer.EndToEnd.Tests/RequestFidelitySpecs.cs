@@ -286,6 +286,28 @@ public sealed class RequestFidelitySpecs(NodeHostFixture fixture, ITestOutputHel
     }
 
     [Fact]
+    public async Task Should_pass_UTF8_header_values_byte_for_byte_both_ways()
+    {
+        // arrange: a header value sent as raw UTF-8 bytes each way, where the forwarder's client and Kestrel
+        // both allowed only ASCII and the exchange failed with a 502
+        const string Value = "café ☃";
+        var wire = Encoding.Latin1.GetString(Encoding.UTF8.GetBytes(Value));
+        await using var connection = await RawHttpConnection.OpenAsync(Host.BaseAddress);
+
+        // act
+        await connection.SendAsync($"GET /echo/utf8 HTTP/1.1\r\nHost: utf8.test\r\nX-Name: {wire}\r\n\r\n");
+        var request = await connection.ReadResponseAsync();
+        await connection.SendAsync($"GET /headers?x-name={Uri.EscapeDataString(Value)} HTTP/1.1\r\nHost: utf8.test\r\n\r\n");
+        var response = await connection.ReadResponseAsync();
+
+        // assert: the worker (Node reads header bytes as Latin-1) and the client (reading them the same way) got the same bytes
+        Assert.Equal(200, request.StatusCode);
+        Assert.Contains(("X-Name", wire), EchoReply.Parse(request.BodyText).HeaderPairs);
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal(wire, response.Head.Value("x-name"));
+    }
+
+    [Fact]
     public async Task Should_deliver_a_chunked_request_body_whole()
     {
         // arrange: a body of unknown length, so the client has to send it chunked

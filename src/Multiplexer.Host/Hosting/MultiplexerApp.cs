@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -102,7 +103,24 @@ internal static class MultiplexerApp
     private static void ConfigureKestrel(KestrelServerOptions kestrel, MultiplexerSettings settings)
     {
         kestrel.AddServerHeader = false;
+        // The forwarder's client reads a worker's header values one character per byte (Latin-1); writing them
+        // back the same way passes any bytes through, UTF-8 included, where Kestrel's ASCII-only default made a 502.
+        kestrel.ResponseHeaderEncodingSelector = static _ => Encoding.Latin1;
         kestrel.Limits.MaxRequestBodySize = settings.Http.MaxRequestBody;
+        // Bad or hostile input is refused here, before any worker is taken. Set explicitly, most of them to
+        // Kestrel's defaults, so that they are visible and a framework upgrade cannot move them unnoticed.
+        // Header fields over 32 KB in all, or more than 100 of them: 431. A request line over 8 KB: 414.
+        kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+        kestrel.Limits.MaxRequestLineSize = 8 * 1024;
+        kestrel.Limits.MaxRequestHeaderCount = 100;
+        // Slowloris: the whole request head must arrive within 10 s (Kestrel's default is 30 s), else 408 and close.
+        kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+        // A kept-alive client connection idle for 2 minutes is closed.
+        kestrel.Limits.KeepAliveTimeout = TimeSpan.FromMinutes(2);
+        // A body trickling in slower than 240 B/s after a 5 s grace is cut off (Kestrel's default, kept): with
+        // request buffering it would hold a connection and a buffer, without it a worker. Upgraded connections
+        // (WebSockets) are exempt; proxy-timeout bounds their silence instead.
+        kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(5));
         kestrel.Listen(Address(settings.Http.Bind), settings.Http.Port, listen =>
         {
             if (settings.Http.Tls is { } tls)
