@@ -106,7 +106,7 @@ public sealed partial class ChaosSpecs(ITestOutputHelper output)
             {
                 break;
             }
-            // The ready line names the worker's shell; the service is the node process it started.
+            // The ready line names the worker's shell, which leads the worker's process group; the service is the node process in that group.
             var lines = host.Lines;
             for (; scanned < lines.Count; scanned++)
             {
@@ -116,7 +116,7 @@ public sealed partial class ChaosSpecs(ITestOutputHelper output)
                 }
             }
             var candidates = host.WorkerProcesses()
-                .Where(pid => ProcessTable.CommandLine(pid).StartsWith("node ", StringComparison.Ordinal) && readyShells.Contains(ProcessTable.ParentPid(pid)))
+                .Where(pid => ProcessTable.CommandLine(pid).StartsWith("node ", StringComparison.Ordinal) && readyShells.Contains(ProcessTable.ProcessGroup(pid)))
                 .ToList();
             if (candidates.Count > 0)
             {

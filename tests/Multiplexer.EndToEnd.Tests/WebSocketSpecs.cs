@@ -88,7 +88,7 @@ public sealed class WebSocketSpecs
         Assert.InRange(idle.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(10));
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
         Assert.Equal(socketWorker, after.Headers.GetValues("x-worker-pid").Single());
-        await host.WaitForLogAsync(l => l.Contains("GET /ws: worker 1", StringComparison.Ordinal) && l.Contains("failed: UpgradeActivityTimeout", StringComparison.Ordinal));
+        await host.WaitForLogAsync(l => l.Contains("GET /ws 101 worker=1", StringComparison.Ordinal));
     }
 
     private static async Task<ClientWebSocket> ConnectAsync(MultiplexerHost host, CancellationToken cancellationToken)

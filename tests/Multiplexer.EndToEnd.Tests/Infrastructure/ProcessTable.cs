@@ -51,13 +51,13 @@ public static class ProcessTable
         }
     }
 
-    /// <summary>The parent's pid, from /proc/PID/stat; 0 once the process is gone.</summary>
-    public static int ParentPid(int pid)
+    /// <summary>The process group id, from /proc/PID/stat; 0 once the process is gone.</summary>
+    public static int ProcessGroup(int pid)
     {
         try
         {
             var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
+            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[2], CultureInfo.InvariantCulture);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
