@@ -17,24 +17,11 @@ public static class ProcessGroupMemory
         }
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                && ProcStat.Read(pid) is { } stat
+                && totals.TryGetValue(stat.ProcessGroup, out var sum))
             {
-                continue;
-            }
-            try
-            {
-                // After the command name: field 3 is the process group, field 22 the RSS in pages.
-                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                var pgid = int.Parse(fields[2], CultureInfo.InvariantCulture);
-                if (totals.TryGetValue(pgid, out var sum))
-                {
-                    totals[pgid] = sum + (long.Parse(fields[21], CultureInfo.InvariantCulture) * PageSize);
-                }
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
-            {
-                // The process ended while being read.
+                totals[stat.ProcessGroup] = sum + (stat.RssPages * PageSize);
             }
         }
         return totals;

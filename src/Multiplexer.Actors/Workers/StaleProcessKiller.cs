@@ -34,25 +34,12 @@ public static class StaleProcessKiller
         }
         // Their ports are free only once they are gone; SIGKILL is not instant.
         var deadline = Environment.TickCount64 + 2000;
-        while (killed.Any(k => IsRunning(procRoot, k.Pid)) && Environment.TickCount64 < deadline)
+        // A zombie has already closed its sockets: only its exit status waits to be collected.
+        while (killed.Any(k => ProcStat.Read(k.Pid, procRoot)?.IsRunning == true) && Environment.TickCount64 < deadline)
         {
             Thread.Sleep(10);
         }
         return killed;
-    }
-
-    /// <summary>A zombie has already closed its sockets: only its exit status waits to be collected.</summary>
-    private static bool IsRunning(string procRoot, int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText(Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture), "stat"));
-            return stat[stat.LastIndexOf(')') + 2] != 'Z';
-        }
-        catch (IOException)
-        {
-            return false;
-        }
     }
 
     private static bool HasMark(string procDir, string mark)
@@ -73,24 +60,9 @@ public static class StaleProcessKiller
         var pid = Environment.ProcessId;
         while (pid > 0 && spared.Add(pid))
         {
-            pid = ParentOf(procRoot, pid);
+            pid = ProcStat.Read(pid, procRoot)?.ParentPid ?? 0;
         }
         return spared;
-    }
-
-    internal static int ParentOf(string procRoot, int pid)
-    {
-        try
-        {
-            // The command name in parentheses may itself contain spaces and parentheses: parse after the last ')'.
-            var stat = File.ReadAllText(Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture), "stat"));
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return int.Parse(fields[1], CultureInfo.InvariantCulture);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or ArgumentOutOfRangeException)
-        {
-            return 0;
-        }
     }
 
     private static string? ReadCommandLine(string procDir)

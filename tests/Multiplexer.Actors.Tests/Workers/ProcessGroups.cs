@@ -1,4 +1,5 @@
 using System.Globalization;
+using Multiplexer.Actors.Workers;
 
 namespace Multiplexer.Actors.Tests.Workers;
 
@@ -14,17 +15,9 @@ internal static class ProcessGroups
             {
                 continue;
             }
-            try
+            if (ProcStat.Read(pid) is { IsRunning: true } stat && stat.ProcessGroup == pgid)
             {
-                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                if (fields[0] != "Z" && int.Parse(fields[2], CultureInfo.InvariantCulture) == pgid)
-                {
-                    members.Add(pid);
-                }
-            }
-            catch (IOException)
-            {
+                members.Add(pid);
             }
         }
         return members;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Multiplexer.Actors.Workers;
 
 namespace Multiplexer.EndToEnd.Tests.Infrastructure;
 
@@ -37,33 +38,10 @@ public static class ProcessTable
     }
 
     /// <summary>True while the process exists and is not a zombie waiting to be reaped.</summary>
-    public static bool IsAlive(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var state = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0];
-            return state != "Z" && state != "X";
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
+    public static bool IsAlive(int pid) => ProcStat.Read(pid)?.IsRunning == true;
 
-    /// <summary>The process group id, from /proc/PID/stat; 0 once the process is gone.</summary>
-    public static int ProcessGroup(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[2], CultureInfo.InvariantCulture);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return 0;
-        }
-    }
+    /// <summary>The process group id; 0 once the process is gone.</summary>
+    public static int ProcessGroup(int pid) => ProcStat.Read(pid)?.ProcessGroup ?? 0;
 
     public static string CommandLine(int pid)
     {
@@ -84,14 +62,8 @@ public static class ProcessTable
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
     }
 
-    /// <summary>User plus system CPU time a process has used so far, from /proc/PID/stat.</summary>
-    public static double CpuSeconds(int pid)
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        // utime and stime are fields 14 and 15 of stat, in clock ticks of 1/100 s on Linux.
-        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
-    }
+    /// <summary>User plus system CPU time a process has used so far.</summary>
+    public static double CpuSeconds(int pid) => ProcStat.Read(pid)!.CpuTicks / 100.0;
 
     public static void KillAll(string tag)
     {
