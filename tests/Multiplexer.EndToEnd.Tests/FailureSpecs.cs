@@ -81,20 +81,31 @@ public sealed class FailureSpecs
     public async Task Should_not_lose_the_worker_when_a_waiting_client_disconnects()
     {
         // arrange: the only worker is busy and a second client waits for it
-        await using var host = await MultiplexerHost.StartAsync(new HostConfig { Size = 1 });
-        using var busy = await host.Client.GetAsync("/sse?n=2&interval=1500", HttpCompletionOption.ResponseHeadersRead);
+        var adminPort = HostConfig.FreePort();
+        await using var host = await MultiplexerHost.StartAsync(new HostConfig { Size = 1, AdminPort = adminPort });
+        using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{adminPort}") };
+        using var busy = await host.Client.GetAsync("/sse?n=2&interval=4000", HttpCompletionOption.ResponseHeadersRead);
         var events = new StreamReader(await busy.Content.ReadAsStreamAsync());
         Assert.Equal("data: event 1", await events.ReadLineAsync());
-        using (var impatient = new CancellationTokenSource(TimeSpan.FromMilliseconds(300)))
-        {
-            // act: the waiting client gives up
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => host.Client.GetAsync("/pid", impatient.Token));
-        }
+        using var impatient = new CancellationTokenSource();
+        var waiting = host.Client.GetAsync("/pid", impatient.Token);
+        await Eventually.TrueAsync(async () => await WaitingCheckoutsAsync(admin) == 1, "the second request waits in the pool's queue");
 
-        // assert: the worker comes back to the pool and serves the next request
+        // act: the waiting client gives up
+        await impatient.CancelAsync();
+
+        // assert: the abandoned wait is logged, the worker comes back to the pool and serves the next request
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        await host.WaitForLogAsync(l => l.Contains("499", StringComparison.Ordinal) && l.Contains("client went away", StringComparison.Ordinal));
+        Assert.Equal(0, await WaitingCheckoutsAsync(admin));
         Assert.Contains("data: event 2", await events.ReadToEndAsync());
         Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/pid")).StatusCode);
-        await host.WaitForLogAsync(l => l.Contains("499", StringComparison.Ordinal) && l.Contains("client went away", StringComparison.Ordinal));
+    }
+
+    private static async Task<int> WaitingCheckoutsAsync(HttpClient admin)
+    {
+        using var status = JsonDocument.Parse(await admin.GetStringAsync("/status"));
+        return status.RootElement.GetProperty("pool").GetProperty("waiting").GetInt32();
     }
 
     [Fact]

@@ -169,7 +169,7 @@ public sealed class SettingsLoaderSpecs : IDisposable
 
         Assert.StartsWith(expectedStart, error.Message, StringComparison.Ordinal);
         Assert.StartsWith(error.Key + ": ", error.Message, StringComparison.Ordinal);
-        Assert.Single(error.Errors.Where(e => !e.StartsWith("multiplexer.http.tls.key", StringComparison.Ordinal)));
+        Assert.Single(error.Errors, e => !e.StartsWith("multiplexer.http.tls.key", StringComparison.Ordinal));
         Assert.DoesNotContain('\n', error.Message);
     }
 

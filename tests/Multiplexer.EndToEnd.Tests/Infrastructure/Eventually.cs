@@ -18,4 +18,18 @@ public static class Eventually
             await Task.Delay(50);
         }
     }
+
+    /// <summary>Polls a condition that must itself ask over the network, such as the admin listener's /status.</summary>
+    public static async Task TrueAsync(Func<Task<bool>> condition, string what, int timeoutMs = 10_000)
+    {
+        var deadline = Environment.TickCount64 + timeoutMs;
+        while (!await condition())
+        {
+            if (Environment.TickCount64 > deadline)
+            {
+                throw new TimeoutException($"timed out waiting until {what}");
+            }
+            await Task.Delay(50);
+        }
+    }
 }
