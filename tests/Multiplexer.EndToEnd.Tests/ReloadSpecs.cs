@@ -50,6 +50,26 @@ public sealed class ReloadSpecs(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Should_warn_at_start_that_sighup_is_ignored_under_nohup_and_still_reload_on_post()
+    {
+        // arrange: nohup starts the multiplexer with SIGHUP ignored, which the runtime cannot undo
+        var adminPort = HostConfig.FreePort();
+        var config = new HostConfig { Size = 1, AdminPort = adminPort };
+        await using var host = await MultiplexerHost.StartAsync(MultiplexerHost.Launch(config.ToHocon(), wrapper: "nohup"), workers: 1);
+        using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{adminPort}") };
+
+        // act
+        await File.AppendAllTextAsync(host.ConfigPath, "\nmultiplexer.pool.checkout-timeout = 7s\n");
+        var reload = await admin.PostAsync("/reload", null);
+
+        // assert: the operator is told at start, and the admin listener's reload works regardless
+        var warning = await host.WaitForLogAsync(l => l.Contains("SIGHUP is ignored", StringComparison.Ordinal));
+        Assert.Contains("POST /reload", warning);
+        Assert.Equal(HttpStatusCode.OK, reload.StatusCode);
+        await host.WaitForLogAsync(l => l.Contains("Configuration reloaded", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Should_apply_a_new_pool_size_on_post_reload_without_a_restart()
     {
         var adminPort = HostConfig.FreePort();

@@ -29,11 +29,16 @@ internal sealed partial class ConfigReloader(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        if (HangupIgnored())
+        {
+            // An ignored signal stays ignored for the runtime too: no handler would ever run.
+            SignalIgnored(log);
+        }
         // Cancelling the default action keeps SIGHUP from terminating the process.
         _hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
         {
             context.Cancel = true;
-            _ = ReloadAsync();
+            _ = ReloadOnSignalAsync();
         });
         return Task.CompletedTask;
     }
@@ -42,6 +47,31 @@ internal sealed partial class ConfigReloader(
     {
         _hangup?.Dispose();
         return Task.CompletedTask;
+    }
+
+    /// <summary>Whether the process started with SIGHUP ignored, as under nohup: bit 1 of SigIgn in /proc/self/status.</summary>
+    private static bool HangupIgnored()
+    {
+        var line = File.Exists("/proc/self/status")
+            ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal))
+            : null;
+        return line is not null
+            && ulong.TryParse(line["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var mask)
+            && (mask & 1) != 0;
+    }
+
+    private async Task ReloadOnSignalAsync()
+    {
+        SignalReceived(log, _current.SourcePath);
+        try
+        {
+            await ReloadAsync();
+        }
+        catch (Exception ex)
+        {
+            // Nobody awaits a signal's reload: a failure the loader does not report must still reach the log.
+            ReloadFailed(log, ex);
+        }
     }
 
     /// <summary>Reloads the file; returns what happened, one line per point, and whether it was applied.</summary>
@@ -115,6 +145,15 @@ internal sealed partial class ConfigReloader(
         }
         return changes;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SIGHUP is ignored in this process (started under nohup?): it will not reload the configuration; POST /reload on the admin listener does")]
+    private static partial void SignalIgnored(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "SIGHUP: reloading the configuration from {Path}")]
+    private static partial void SignalReceived(ILogger logger, string path);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Configuration reload failed, the running configuration stays")]
+    private static partial void ReloadFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Configuration reload rejected, the running configuration stays: {Errors}")]
     private static partial void Rejected(ILogger logger, string errors);

@@ -77,19 +77,24 @@ public sealed partial class MultiplexerHost : IAsyncDisposable
     /// <param name="fileName">What to call the config file, in a fresh directory; a <c>.exs</c> is read as a seed config.</param>
     /// <param name="command">A command to put before the config path, such as "run"; none by default.</param>
     /// <param name="directory">Where to write the config file; a fresh temporary directory by default.</param>
-    public static MultiplexerHost Launch(string config, string fileName = "multiplexer.hocon", string? command = null, string? directory = null)
+    /// <param name="wrapper">A program to start the multiplexer through, such as "nohup"; none by default.</param>
+    public static MultiplexerHost Launch(string config, string fileName = "multiplexer.hocon", string? command = null, string? directory = null, string? wrapper = null)
     {
         var tag = Guid.NewGuid().ToString("N");
         directory ??= Directory.CreateTempSubdirectory("multiplexer-test-").FullName;
         var configPath = Path.Combine(directory, fileName);
         File.WriteAllText(configPath, config);
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(wrapper ?? "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = directory,
         };
+        if (wrapper is not null)
+        {
+            info.ArgumentList.Add("dotnet");
+        }
         info.ArgumentList.Add(Repository.HostAssembly);
         if (command is not null)
         {
@@ -118,8 +123,17 @@ public sealed partial class MultiplexerHost : IAsyncDisposable
             _waiters.Add((match, found));
         }
         return found.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(30)).ContinueWith(t => t.IsFaulted
-            ? throw new TimeoutException($"no log line matched within {timeout ?? TimeSpan.FromSeconds(30)}; log:\n{string.Join('\n', Lines.TakeLast(40))}")
+            ? throw new TimeoutException($"no log line matched within {timeout ?? TimeSpan.FromSeconds(30)}; {LogExcerpt()}")
             : t.Result, TaskScheduler.Default);
+    }
+
+    /// <summary>The end of the log, with lifecycle lines a flood of access lines would have pushed out.</summary>
+    private string LogExcerpt()
+    {
+        var lines = Lines;
+        var other = lines.Where(l => !l.Contains("Multiplexer.Access", StringComparison.Ordinal)).TakeLast(30);
+        var state = _process.HasExited ? $"the multiplexer exited with {_process.ExitCode}" : "the multiplexer is running";
+        return $"{state}; log without access lines (last 30):\n{string.Join('\n', other)}\nlast 10 lines:\n{string.Join('\n', lines.TakeLast(10))}";
     }
 
     /// <summary>Waits until <paramref name="count"/> lines have matched in total, counting past lines too.</summary>
