@@ -49,7 +49,7 @@ internal sealed partial class ConfigReloader(
         return Task.CompletedTask;
     }
 
-    /// <summary>Whether the process started with SIGHUP ignored, as under nohup: bit 1 of SigIgn in /proc/self/status.</summary>
+    /// <summary>Whether the process started with SIGHUP ignored, as under nohup: the lowest bit (signal 1) of SigIgn in /proc/self/status.</summary>
     private static bool HangupIgnored()
     {
         var line = File.Exists("/proc/self/status")
@@ -152,7 +152,7 @@ internal sealed partial class ConfigReloader(
     [LoggerMessage(Level = LogLevel.Information, Message = "SIGHUP: reloading the configuration from {Path}")]
     private static partial void SignalReceived(ILogger logger, string path);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Configuration reload failed, the running configuration stays")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Configuration reload failed")]
     private static partial void ReloadFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Configuration reload rejected, the running configuration stays: {Errors}")]
