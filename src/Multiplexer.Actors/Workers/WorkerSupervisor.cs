@@ -30,8 +30,10 @@ public sealed class WorkerSupervisor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+    // Arguments, not a `() => new WorkerSupervisor(...)` expression: Akka compiles a lambda found among an
+    // expression's arguments, which cost about a millisecond per worker started, on the pool actor's path.
     public static Props Props(int id, ServiceSettings settings, IActorRef pool, IActorRef ports, WorkerProcessLauncher launcher) =>
-        Akka.Actor.Props.Create(() => new WorkerSupervisor(id, settings.Restart, () => WorkerActor.Props(id, settings, pool, ports, launcher)));
+        Akka.Actor.Props.Create<WorkerSupervisor>(id, settings.Restart, (Func<Props>)(() => WorkerActor.Props(id, settings, pool, ports, launcher)));
 
     /// <summary>The delay before restart number <paramref name="crashes"/> (1-based): min, 2·min, 4·min, … capped at max.</summary>
     public static TimeSpan Delay(RestartBackoff backoff, int crashes)
