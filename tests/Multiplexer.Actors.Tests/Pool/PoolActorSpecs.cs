@@ -124,8 +124,9 @@ public sealed class PoolActorSpecs : TestKit
         var kept = strategy == PoolStrategy.Fifo ? newest.Id : oldest.Id;
         Assert.DoesNotContain(kept, retired);
         Assert.Contains(middle.Id, retired);
+        // A retired slot has stopped, but the pool may not have seen it terminate yet: it is still listed as retiring.
         var status = await StatusAsync(pool);
-        Assert.Equal(kept, Assert.Single(status.Workers).Id);
+        Assert.Equal(kept, Assert.Single(status.Workers, w => w.State != "retiring").Id);
     }
 
     [Fact]
