@@ -1,9 +1,9 @@
 """The benchmark's markdown report, printed on stdout: a header (machine, versions, settings), the
-throughput table with its notes, and the overflow table.
+throughput table with its notes, the large-response table and the overflow table.
 
-Usage: report.py RESULTS_TSV OVERFLOW_TSV, with the run's settings in the environment (bench/run
-sets them). The TSV files are written by lib/measure.sh and lib/overflow.sh, one line per
-measurement and per overflow request.
+Usage: report.py RESULTS_TSV LARGE_TSV OVERFLOW_TSV, with the run's settings in the environment
+(bench/run sets them). The TSV files are written by lib/measure.sh and lib/overflow.sh: one line
+per measurement, per 100 MiB response and per overflow request.
 """
 import os
 import statistics
@@ -21,6 +21,7 @@ describe = {
     "cpu": "GET /cpu?ms=5, 2 Node workers, 16 connections",
     "mixed": "90% /cpu?ms=1 + 10% /cpu?ms=50, 2 Node workers, 16 connections",
     "python-cpu": "GET /cpu?ms=5, 2 Python workers, 16 connections",
+    "sleep": "GET /sleep?ms=20 (a 20 ms timer, no CPU), 2 Node workers, 16 connections",
     "large": "GET /bytes?n=10485760 (10 MiB), 2 Node workers, 16 connections",
 }
 
@@ -62,7 +63,13 @@ def header():
         print(f"- runs: {env['RUNS']} × {env['DURATION']}s after a {env['WARMUP']}s warm-up, targets interleaved in each round;"
               f" wrk -t{env['WRK_THREADS']} --timeout {env['WRK_TIMEOUT']}s;"
               f" HAProxy nbthread {env['HAPROXY_THREADS']}, nginx worker_processes {env['NGINX_WORKERS']};"
-              f" access logs {'on' if env['ACCESS_LOG'] == '1' else 'off'}")
+              f" HAProxy's and nginx's access logs {'on' if env['ACCESS_LOG'] == '1' else 'off'};"
+              " `multiplexer` with its default configuration (access log on), `multiplexer-nolog` with"
+              " `logging.level = warning` (no access log)")
+        counters = ("`perf stat -e context-switches,task-clock -p PID` around each measured run"
+                    if env.get("BENCH_PERF_BIN") else
+                    "/proc (voluntary + involuntary context switches of every thread, utime + stime)")
+        print(f"- proxy CPU and context switches: {counters}")
     if env["BENCH_OVERFLOW"] == "1":
         print(f"- overflow: bursts: {env['RUNS']}, each in a freshly started multiplexer")
     elapsed = int(env["BENCH_ELAPSED"])
@@ -74,12 +81,12 @@ def read_results(path):
     rows = []
     for line in open(path):
         f = line.rstrip("\n").split("\t")
-        if len(f) < 17:
+        if len(f) < 20:
             continue
-        w, t, rnd, n, status, req, dur, p50, p99, err, detail, ticks, rss, warns, jit, conns, mean = f[:17]
+        w, t, rnd, n, status, req, dur, p50, p99, err, detail, ticks, rss, warns, jit, conns, mean, switches, cpu_us, source = f[:20]
         r = dict(workload=w, target=t, round=int(rnd), workers=int(n), status=status, detail=detail,
                  warnings=int(warns or 0), ticks=None if ticks == "-" else int(ticks),
-                 jit=None if jit == "-" else int(jit))
+                 jit=None if jit == "-" else int(jit), source=source)
         if status == "ok" and int(dur) > 0:
             req = int(req)
             r["rps"] = req * 1e6 / int(dur)
@@ -92,7 +99,9 @@ def read_results(path):
             # every connection busy, so far fewer than it opened means the rest waited for an answer that never came.
             r["conns"] = int(conns)
             r["answered"] = req * 1e6 / int(dur) * int(mean) / 1e6
-            r["cpu"] = int(ticks) * 1e6 / clk / req if ticks != "-" and req > 0 else None
+            r["tick_cpu"] = int(ticks) * 1e6 / clk / req if ticks != "-" and req > 0 else None
+            r["cpu"] = int(cpu_us) / req if cpu_us != "-" and req > 0 else r["tick_cpu"]
+            r["switches"] = int(switches) / req if switches != "-" and req > 0 else None
             r["rss"] = int(rss) / 1024 if rss != "-" else None
         rows.append(r)
     return rows
@@ -126,8 +135,8 @@ def throughput_table(rows):
     for r in rows:
         if r["workload"] not in workloads:
             workloads.append(r["workload"])
-    print("| workload | target | req/s | p50 ms | p99 ms | errors | proxy CPU µs/req | proxy peak RSS MB | req/s vs HAProxy | p99 vs HAProxy | req/s spread |")
-    print("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+    print("| workload | target | req/s | p50 ms | p99 ms | errors | proxy CPU µs/req | proxy context switches/req | proxy peak RSS MB | req/s vs HAProxy | p99 vs HAProxy | req/s spread |")
+    print("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
     notes = []
     for w in workloads:
         by_round = defaultdict(dict)
@@ -144,8 +153,11 @@ def throughput_table(rows):
           " \"stuck\" marks runs where most connections got no answer at all (see the notes)."
           " `direct` is one worker on one connection without a proxy, its req/s multiplied by the workload's worker count:"
           " the most any proxy could get from those workers; its latencies are a single request's."
-          " CPU is utime + stime of the proxy's processes (nginx: master and workers) over the measured run, per request."
-          " The ratios are taken within each round against HAProxy, then their median.")
+          " `multiplexer` runs with its default configuration (an access line per request),"
+          " `multiplexer-nolog` with `logging.level = warning`; both are set against HAProxy in the same rounds."
+          " Proxy CPU and context switches are those of the proxy's processes (nginx: master and workers; the multiplexer:"
+          " its own process, not its workers) over the measured run, per request: CPU is perf's task-clock, or utime + stime"
+          " from /proc without perf. The ratios are taken within each round against HAProxy, then their median.")
     if notes:
         print()
         print("Notes:")
@@ -159,7 +171,7 @@ def throughput_row(w, t, mine, by_round):
     ok = [r for r in mine if "rps" in r]
     label = f"direct ×{mine[0]['workers']} (limit)" if t == "direct" else t
     if not ok:
-        print(f"| {w} | {label} | failed | — | — | — | — | — | — | — | — |")
+        print(f"| {w} | {label} | failed | — | — | — | — | — | — | — | — | — |")
         return [f"{w} / {t}: " + ", ".join(sorted({r['status'] for r in mine}))]
     rps = med([r["rps"] for r in ok])
     spread = (max(r["rps"] for r in ok) - min(r["rps"] for r in ok)) / rps if rps and len(ok) > 1 else None
@@ -177,7 +189,7 @@ def throughput_row(w, t, mine, by_round):
     cells = [
         w, label, num(rps), num(med([r["p50"] for r in ok])), num(med([r["p99"] for r in ok])),
         f"{errors}" + (f" (+{failed} failed runs)" if failed else "") + (" + stuck" if stuck else ""),
-        num(med([r["cpu"] for r in ok])), num(med([r["rss"] for r in ok])),
+        num(med([r["cpu"] for r in ok])), num(med([r["switches"] for r in ok])), num(med([r["rss"] for r in ok])),
         ratio(med(rps_ratio)) if t != "haproxy" else "1.00×",
         ratio(med(p99_ratio)) if t != "haproxy" else "1.00×",
         "—" if spread is None else f"{spread * 100:.0f}%",
@@ -200,10 +212,51 @@ def throughput_row(w, t, mine, by_round):
         notes.append(f"{w} / {t}: {warns} warning or error lines in the proxy's log")
     jit = sum(r["jit"] or 0 for r in ok)
     total = sum(r["ticks"] or 0 for r in ok)
-    if t == "multiplexer" and total and jit / total >= 0.05:
+    if t.startswith("multiplexer") and total and jit / total >= 0.05:
         notes.append(f"{w} / {t}: {jit / total:.0%} of the multiplexer's CPU in the measured runs was its JIT"
                      " (the .NET tiered-compilation thread) still at work; a longer WARMUP measures more of the steady state")
+    # perf counts from the moment it is attached, /proc's ticks whole 1/CLK_TCK s: with enough ticks they should agree.
+    perf_cpu = med([r["cpu"] for r in ok if r["source"] == "perf"])
+    tick_cpu = med([r["tick_cpu"] for r in ok if r["source"] == "perf"])
+    if perf_cpu and tick_cpu and total >= 20 * len(ok) and abs(perf_cpu - tick_cpu) > 0.25 * tick_cpu:
+        notes.append(f"{w} / {t}: perf's task-clock ({num(perf_cpu)} µs/req) and /proc's CPU ticks ({num(tick_cpu)} µs/req) disagree")
     return notes
+
+
+def large_table(lines):
+    size = int(env["LARGE_BYTES"])
+    print(f"### large: one {size // 2**20} MiB response at a time, read at full speed")
+    print()
+    tries = defaultdict(list)
+    for f in lines:
+        if len(f) >= 7:
+            tries[f[0]].append(dict(code=f[2], ttfb=float(f[3]) * 1000, total=float(f[4]) * 1000, size=int(f[5]),
+                                    created=None if f[6] == "-" else int(f[6])))
+    good = {t: [x for x in tries[t] if x["code"] == "200" and x["size"] == size] for t in tries}
+
+    def mm(values):
+        return "—" if not values else f"{num(statistics.median(values))} (max {num(max(values))})"
+
+    direct_ttfb = med([x["ttfb"] for x in good.get("direct", [])])
+    print("| target | tries | first byte ms | last byte ms | first byte − direct's, ms | temporary files created | errors |")
+    print("|---|--:|--:|--:|--:|--:|--:|")
+    for t in targets:
+        if t not in tries:
+            continue
+        ok = good[t]
+        ttfb = med([x["ttfb"] for x in ok])
+        delta = "—" if ttfb is None or direct_ttfb is None or t == "direct" else f"{ttfb - direct_ttfb:+.1f}"
+        watched = [x["created"] for x in tries[t] if x["created"] is not None]
+        created = "—" if not watched else f"{sum(watched)} in {len(watched)} responses"
+        label = "direct (one worker)" if t == "direct" else t
+        print(f"| {label} | {len(tries[t])} | {mm([x['ttfb'] for x in ok])} | {mm([x['total'] for x in ok])} | {delta}"
+              f" | {created} | {len(tries[t]) - len(ok)} |")
+    print()
+    print(f"After each `large` run, with the target's workers idle: {env['LARGE_TRIES']} times per round, one"
+          f" GET /bytes?n={size} with curl writing to /dev/null. First and last byte are curl's time_starttransfer and"
+          " time_total, medians (and maxima) over all tries; first byte − direct's is the difference of the medians."
+          " Temporary files are the files the target created in its temporary directory while it served the response"
+          " (watched with inotify: the multiplexer's TMPDIR, nginx's proxy_temp_path; HAProxy keeps none).")
 
 
 def overflow_table(over):
@@ -236,19 +289,23 @@ def overflow_table(over):
         print(f"\nThe multiplexer did not start in round(s) {', '.join(failed_rounds)}.")
 
 
-def main(results_path, overflow_path):
+def read_tsv(path):
+    return [l.rstrip("\n").split("\t") for l in open(path) if l.strip()]
+
+
+def main(results_path, large_path, overflow_path):
     header()
     rows = read_results(results_path)
-    if rows:
-        throughput_table(rows)
-    over = [l.rstrip("\n").split("\t") for l in open(overflow_path) if l.strip()]
-    if over:
-        if rows:
+    large = read_tsv(large_path)
+    over = read_tsv(overflow_path)
+    sections = [(rows, throughput_table), (large, large_table), (over, overflow_table)]
+    for i, (data, table) in enumerate([s for s in sections if s[0]]):
+        if i:
             print()
-        overflow_table(over)
+        table(data)
     print()
     print(f"Processes left running by the benchmark: {env['BENCH_LEFTOVERS']}")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(sys.argv[1], sys.argv[2], sys.argv[3])

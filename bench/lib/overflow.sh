@@ -8,8 +8,8 @@ run_overflow() { # round
   local round=$1 dir=$work/overflow/multiplexer-$1 base
   mkdir -p "$dir"
   base=$(port_block 16)
-  write_mux_config node 1 3 "$base" "$dir"
-  spawn_mux "$dir" 1
+  write_mux_config node 1 3 "$base" "$dir" info
+  spawn_mux "$dir"
   local pid=$spawned
   if ! wait_http "http://127.0.0.1:$base/" 60 "$pid"; then
     log "[overflow, round $round] multiplexer did not start (logs in $dir)"

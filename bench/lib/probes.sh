@@ -46,3 +46,48 @@ jit_ticks() {
   done
   echo "$total"
 }
+
+# Voluntary and involuntary context switches of all threads of the pids, summed (a thread that
+# ended meanwhile takes its count with it: perf counts those too).
+proc_ctx_switches() { # pids...
+  local p
+  for p in "$@"; do cat /proc/"$p"/task/*/status 2>/dev/null || true; done |
+    awk '/^(voluntary|nonvoluntary)_ctxt_switches:/ { n += $2 } END { print n + 0 }'
+}
+
+# Context switches and CPU of a target's processes over a measurement: with perf stat when
+# perf_bin is set, else from /proc. counters_stop sets switches, cpu_us (perf's task-clock; "-"
+# without perf, when the CPU ticks stand in) and counter_source (perf or proc).
+counters_start() { # dir pids...
+  local dir=$1 i
+  shift
+  counter_pids=("$@")
+  counter_dir=$dir
+  switches0=$(proc_ctx_switches "$@")
+  [ -n "$perf_bin" ] || return 0
+  local IFS=,
+  setsid "$perf_bin" stat -x, -o "$dir/perf.txt" -e context-switches,task-clock -p "$*" </dev/null >"$dir/perf.log" 2>&1 &
+  perf_pid=$!
+  # perf writes its header once it counts.
+  for ((i = 0; i < 50; i++)); do
+    [ -s "$dir/perf.txt" ] && break
+    sleep 0.02
+  done
+}
+
+counters_stop() {
+  switches=$(($(proc_ctx_switches "${counter_pids[@]}") - switches0))
+  cpu_us=-
+  counter_source=proc
+  [ -n "$perf_pid" ] || return 0
+  kill -INT "$perf_pid" 2>/dev/null || true
+  wait "$perf_pid" 2>/dev/null || true
+  perf_pid=""
+  local counted
+  counted=$(awk -F, '$3 == "context-switches" && $1 ~ /^[0-9]+$/ { s = $1 }
+    $3 == "task-clock" && $1 ~ /^[0-9.]+$/ { c = $1 * 1000 }
+    END { if (s != "" && c != "") printf "%d %.0f", s, c }' "$counter_dir/perf.txt" 2>/dev/null || true)
+  [ -n "$counted" ] || return 0
+  read -r switches cpu_us <<<"$counted"
+  counter_source=perf
+}

@@ -7,13 +7,25 @@ work=""
 token=""
 started=()  # process-group leaders, oldest first
 declare -A stop_grace=()
-wrk_pid=""
+waited_pid=""  # wrk or the large-response probe, while the script waits for it
+perf_pid=""
 cleaned=0
 
 # The temporary directory of the run, and the token derived from it.
 make_work_dir() {
   work=$(mktemp -d "${TMPDIR:-/tmp}/multiplexer-bench.XXXXXX")
   token=$(basename "$work")
+}
+
+# Runs a command in the background and waits for it, so that a signal reaches the script's traps
+# at once instead of after the command; returns its exit status.
+run_waited() {
+  local status=0
+  "$@" &
+  waited_pid=$!
+  wait "$waited_pid" || status=$?
+  waited_pid=""
+  return "$status"
 }
 
 spawn() { # logfile command... ; the new process leads its own process group, $spawned
@@ -52,11 +64,13 @@ token_pids() {
 
 stop_started() {
   local i p
-  if [ -n "$wrk_pid" ]; then
-    kill -TERM "$wrk_pid" 2>/dev/null || true
-    wait "$wrk_pid" 2>/dev/null || true
-    wrk_pid=""
-  fi
+  for p in "$waited_pid" "$perf_pid"; do
+    [ -n "$p" ] || continue
+    kill -TERM "$p" 2>/dev/null || true
+    wait "$p" 2>/dev/null || true
+  done
+  waited_pid=""
+  perf_pid=""
   # Newest first: the proxy before its workers.
   for ((i = ${#started[@]} - 1; i >= 0; i--)); do
     stop_group "${started[i]}" "${stop_grace[${started[i]}]:-5}"

@@ -84,30 +84,43 @@ start_nginx() {
   proxy_pids=("$pid" "${children[@]}")
 }
 
-# multiplexer.hocon for a pool of $2 + $3 workers of kind $1 on ports after $4, in $5.
+# multiplexer.hocon for a pool of $2 + $3 workers of kind $1 on ports after $4, in $5, logging at $6.
 write_mux_config() {
-  local kind=$1 size=$2 overflow=$3 base=$4 dir=$5
+  local kind=$1 size=$2 overflow=$3 base=$4 dir=$5 level=$6
   render multiplexer.hocon "$dir/multiplexer.hocon" PORT="$base" SIZE="$size" MAX_OVERFLOW="$overflow" \
     PORT_RANGE="$((base + 1))..$((base + size + overflow + 8))" START_CMD="exec $(worker_cmd "$kind" %PORT%)" \
-    REPO="$repo"
+    REPO="$repo" LOG_LEVEL="$level"
 }
 
-spawn_mux() { # dir access_log(0|1)
-  local dir=$1 access=$2
-  local -a env_args=("ASPNETCORE_TEMP=$dir")
-  # The access line per request is the one thing switched off (as for HAProxy and nginx).
-  [ "$access" = 1 ] || env_args+=("Logging__LogLevel__Multiplexer.Access=Warning")
-  mkdir -p "$dir"
-  spawn "$dir/multiplexer.log" env "${env_args[@]}" "$mux_bin" run "$dir/multiplexer.hocon"
+# The multiplexer's temporary files (spilled buffers) go to a fresh directory of its own, $1/tmp,
+# which the large-response probe watches.
+spawn_mux() { # dir
+  local dir=$1
+  mkdir -p "$dir/tmp"
+  spawn "$dir/multiplexer.log" env TMPDIR="$dir/tmp" ASPNETCORE_TEMP="$dir/tmp" "$mux_bin" run "$dir/multiplexer.hocon"
   stop_grace[$spawned]=20
 }
 
-start_multiplexer() {
+start_mux_pool() { # dir base logging-level
   local dir=$1 base=$2
-  write_mux_config "$w_kind" "$w_workers" 0 "$base" "$dir"
-  spawn_mux "$dir" "$ACCESS_LOG"
+  write_mux_config "$w_kind" "$w_workers" 0 "$base" "$dir" "$3"
+  spawn_mux "$dir"
   local pid=$spawned
   wait_http "http://127.0.0.1:$base/" 60 "$pid" || return 1
   url="http://127.0.0.1:$base$w_path"
   proxy_pids=("$pid")
+}
+
+# The default configuration: an access line per request.
+start_multiplexer() { start_mux_pool "$1" "$2" info; }
+
+# No access log: logging.level = warning.
+start_multiplexer_nolog() { start_mux_pool "$1" "$2" warning; }
+
+# Where a target keeps its temporary files, for the large-response probe; empty if it has none.
+temp_dir_of() { # target dir
+  case $1 in
+    multiplexer*) echo "$2/tmp" ;;
+    nginx) echo "$2/nginx/temp/proxy" ;;
+  esac
 }

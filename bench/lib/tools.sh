@@ -41,7 +41,7 @@ install_packages() {
   rm -f "$apt_log"
 }
 
-# Makes sure every tool the chosen targets and workloads need is there; sets haproxy_bin, nginx_bin.
+# Makes sure every tool the chosen targets and workloads need is there; sets haproxy_bin, nginx_bin, perf_bin.
 ensure_tools() {
   local need_node=0 w c
   for w in $WORKLOADS; do [ "$w" = python-cpu ] || need_node=1; done
@@ -59,6 +59,17 @@ ensure_tools() {
   for c in "${required[@]}"; do find_cmd "$c" >/dev/null || die "$c is still missing"; done
   haproxy_bin=$(find_cmd haproxy || true)
   nginx_bin=$(find_cmd nginx || true)
+  find_perf
+}
+
+# perf, if it is installed and may count software events here (optional: /proc stands in); sets perf_bin.
+find_perf() {
+  perf_bin=""
+  [ "$PERF" = 0 ] && return 0
+  local p
+  p=$(find_cmd perf) || return 0
+  "$p" stat -x, -o /dev/null -e context-switches,task-clock true >/dev/null 2>&1 && perf_bin=$p
+  return 0
 }
 
 # The Release multiplexer: MULTIPLEXER if given, else published into bench/out; sets mux_bin.
