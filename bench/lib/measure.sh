@@ -23,8 +23,8 @@ prepare_wrk_scripts() {
 run_wrk() { # outfile connections duration_s url lua
   local out=$1 conns=$2 duration=$3 url=$4 lua=$5 threads=$WRK_THREADS
   ((threads > conns)) && threads=$conns
-  run_waited timeout -k 5 $((duration + 30)) wrk -t"$threads" -c"$conns" -d"${duration}s" --latency \
-    --timeout "${WRK_TIMEOUT}s" -s "$lua" "$url" >"$out" 2>&1
+  run_waited "$out" - timeout -k 5 $((duration + 30)) wrk -t"$threads" -c"$conns" -d"${duration}s" --latency \
+    --timeout "${WRK_TIMEOUT}s" -s "$lua" "$url"
 }
 
 is_mux() { [[ $1 == multiplexer* ]]; }
@@ -36,7 +36,7 @@ probe_large() { # target round dir
   local -a args=("$origin/bytes?n=$LARGE_BYTES&$token" "$LARGE_TRIES")
   watch=$(temp_dir_of "$target" "$dir")
   [ -z "$watch" ] || args+=("$watch")
-  run_waited python3 "$bench_dir/lib/large_response.py" "${args[@]}" >"$dir/large-response.tsv" 2>"$dir/large-response.err" ||
+  run_waited "$dir/large-response.tsv" "$dir/large-response.err" python3 "$bench_dir/lib/large_response.py" "${args[@]}" ||
     log "[large, round $round] $target: the 100 MiB probe failed (see $dir/large-response.err)"
   awk -v t="$target" -v r="$round" '{ print t "\t" r "\t" $0 }' "$dir/large-response.tsv" >>"$large_results"
 }

@@ -17,11 +17,17 @@ make_work_dir() {
   token=$(basename "$work")
 }
 
-# Runs a command in the background and waits for it, so that a signal reaches the script's traps
-# at once instead of after the command; returns its exit status.
-run_waited() {
-  local status=0
-  "$@" &
+# Runs a command in the background, its output into files, and waits for it, so that a signal
+# reaches the script's traps at once instead of after the command; returns its exit status. (A
+# redirection around this call would also catch what the traps print.)
+run_waited() { # stdout_file stderr_file (or - for the same file) command...
+  local out=$1 err=$2 status=0
+  shift 2
+  if [ "$err" = - ]; then
+    "$@" >"$out" 2>&1 &
+  else
+    "$@" >"$out" 2>"$err" &
+  fi
   waited_pid=$!
   wait "$waited_pid" || status=$?
   waited_pid=""
