@@ -1,10 +1,9 @@
-"""The benchmark's markdown report, printed on stdout: a header (machine, versions, settings), the
-throughput table with its notes, the large-response table and the overflow table.
-
-Usage: report.py RESULTS_TSV LARGE_TSV OVERFLOW_TSV, with the run's settings in the environment
-(bench/run sets them). The TSV files are written by lib/measure.sh and lib/overflow.sh: one line
-per measurement, per 100 MiB response and per overflow request.
-"""
+"""The benchmark's markdown report on stdout: a header (machine, versions, settings), the throughput
+table with its notes, the large-response table and the overflow table, from the TSV files that
+lib/measure.sh and lib/overflow.sh write (a line per measurement, per 100 MiB response, per overflow
+request). Usage: report.py RESULTS_TSV LARGE_TSV OVERFLOW_TSV, with the run's settings in the
+environment (bench/run sets them)."""
+import functools
 import os
 import statistics
 import subprocess
@@ -112,22 +111,19 @@ def med(values):
     return statistics.median(values) if values else None
 
 
-def num(v, unit=""):
+def num(v):
+    """Three significant digits or so: 1234, 12.3, 1.23, 0.123."""
     if v is None:
         return "—"
-    if v >= 100:
-        s = f"{v:.0f}"
-    elif v >= 10:
-        s = f"{v:.1f}"
-    elif v >= 1:
-        s = f"{v:.2f}"
-    else:
-        s = f"{v:.3f}"
-    return s + unit
+    return f"{v:.0f}" if v >= 100 else f"{v:.1f}" if v >= 10 else f"{v:.2f}" if v >= 1 else f"{v:.3f}"
 
 
 def ratio(v):
     return "—" if v is None else f"{v:.2f}×"
+
+
+def median_max(values, fmt=num):
+    return "—" if not values else f"{fmt(statistics.median(values))} (max {fmt(max(values))})"
 
 
 def throughput_table(rows):
@@ -215,7 +211,7 @@ def throughput_row(w, t, mine, by_round):
     if t.startswith("multiplexer") and total and jit / total >= 0.05:
         notes.append(f"{w} / {t}: {jit / total:.0%} of the multiplexer's CPU in the measured runs was its JIT"
                      " (the .NET tiered-compilation thread) still at work; a longer WARMUP measures more of the steady state")
-    # perf counts from the moment it is attached, /proc's ticks whole 1/CLK_TCK s: with enough ticks they should agree.
+    # Two measures of the same CPU (perf's from its attach on, /proc's in whole ticks): with enough ticks they agree.
     perf_cpu = med([r["cpu"] for r in ok if r["source"] == "perf"])
     tick_cpu = med([r["tick_cpu"] for r in ok if r["source"] == "perf"])
     if perf_cpu and tick_cpu and total >= 20 * len(ok) and abs(perf_cpu - tick_cpu) > 0.25 * tick_cpu:
@@ -233,10 +229,6 @@ def large_table(lines):
             tries[f[0]].append(dict(code=f[2], ttfb=float(f[3]) * 1000, total=float(f[4]) * 1000, size=int(f[5]),
                                     created=None if f[6] == "-" else int(f[6])))
     good = {t: [x for x in tries[t] if x["code"] == "200" and x["size"] == size] for t in tries}
-
-    def mm(values):
-        return "—" if not values else f"{num(statistics.median(values))} (max {num(max(values))})"
-
     direct_ttfb = med([x["ttfb"] for x in good.get("direct", [])])
     print("| target | tries | first byte ms | last byte ms | first byte − direct's, ms | temporary files created | errors |")
     print("|---|--:|--:|--:|--:|--:|--:|")
@@ -249,7 +241,7 @@ def large_table(lines):
         watched = [x["created"] for x in tries[t] if x["created"] is not None]
         created = "—" if not watched else f"{sum(watched)} in {len(watched)} responses"
         label = "direct (one worker)" if t == "direct" else t
-        print(f"| {label} | {len(tries[t])} | {mm([x['ttfb'] for x in ok])} | {mm([x['total'] for x in ok])} | {delta}"
+        print(f"| {label} | {len(tries[t])} | {median_max([x['ttfb'] for x in ok])} | {median_max([x['total'] for x in ok])} | {delta}"
               f" | {created} | {len(tries[t]) - len(ok)} |")
     print()
     print(f"After each `large` run, with the target's workers idle: {env['LARGE_TRIES']} times per round, one"
@@ -269,9 +261,7 @@ def overflow_table(over):
     fresh = [r for r in reqs if r["new"] and r["code"] == "200"]
     warm = [r for r in reqs if not r["new"] and r["code"] == "200"]
     errors = sum(1 for r in reqs if r["code"] != "200")
-
-    def mm(values):
-        return "—" if not values else f"{statistics.median(values):.0f} (max {max(values):.0f})"
+    mm = functools.partial(median_max, fmt=lambda v: f"{v:.0f}")
 
     print("| target | bursts | served by a new worker | TTFB on a new worker, ms | new worker's start (ready after), ms | TTFB − sleep − start, ms | logged wait for a worker − start, ms | TTFB on the warm worker − sleep, ms | errors |")
     print("|---|--:|--:|--:|--:|--:|--:|--:|--:|")
@@ -295,10 +285,8 @@ def read_tsv(path):
 
 def main(results_path, large_path, overflow_path):
     header()
-    rows = read_results(results_path)
-    large = read_tsv(large_path)
-    over = read_tsv(overflow_path)
-    sections = [(rows, throughput_table), (large, large_table), (over, overflow_table)]
+    sections = [(read_results(results_path), throughput_table), (read_tsv(large_path), large_table),
+                (read_tsv(overflow_path), overflow_table)]
     for i, (data, table) in enumerate([s for s in sections if s[0]]):
         if i:
             print()
