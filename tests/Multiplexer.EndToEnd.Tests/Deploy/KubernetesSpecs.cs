@@ -57,7 +57,7 @@ public sealed partial class KubernetesSpecs(ITestOutputHelper output) : IDisposa
         foreach (var (probe, path) in new[] { ("startupProbe", "/healthz"), ("readinessProbe", "/healthz"), ("livenessProbe", "/livez") })
         {
             var get = container[probe]!["httpGet"]!;
-            Assert.Equal(path, (string)get["path"]!);
+            Assert.True(path == (string?)get["path"], $"{probe} asks {get["path"]}, not {path}");
             Assert.Equal(settings.Admin.Port, ContainerPort(container, get["port"]!));
         }
         Assert.Equal(settings.Http.Port, ContainerPort(container, "http"));
@@ -107,7 +107,10 @@ public sealed partial class KubernetesSpecs(ITestOutputHelper output) : IDisposa
         var credentials = Assert.Single(monitor["podMetricsEndpoints"]!.AsArray())!["authorization"]!["credentials"]!;
         Assert.Equal(((string?)secret["name"], (string?)secret["key"]), ((string?)credentials["name"], (string?)credentials["key"]));
         Assert.Equal(config.Settings.Admin.Port, ContainerPort(container, Assert.Single(monitor["podMetricsEndpoints"]!.AsArray())!["port"]!));
-        Assert.All(config.Removed.Keys, key => output.WriteLine($"{key}: not a key of this multiplexer yet; the config parses without it, and its value '{config.Value(key)}' from the file is what the manifests are checked against"));
+        foreach (var key in config.Removed.Keys)
+        {
+            output.WriteLine($"{key}: not a key of this multiplexer yet; the config parses without it, and its value '{config.Value(key)}' from the file is what the manifests are checked against");
+        }
     }
 
     [SkippableFact]
