@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using Multiplexer.Actors.Workers;
+using Multiplexer.Actors.Processes;
 using Multiplexer.EndToEnd.Tests.Infrastructure;
 using Xunit;
 
@@ -112,8 +112,8 @@ public sealed class LifecycleSpecs
         // arrange: a process an earlier run of this configuration started, which escaped its worker's group
         var directory = Directory.CreateTempSubdirectory("multiplexer-test-").FullName;
         var owner = WorkerOwner.For(Path.Combine(directory, "multiplexer.hocon"));
-        using var leftover = Sleeper("escaped-worker", new Dictionary<string, string> { [WorkerProcessLauncher.OwnerVariable] = owner });
-        using var stranger = Sleeper("someone-else", new Dictionary<string, string> { [WorkerProcessLauncher.OwnerVariable] = "another-config" });
+        using var leftover = Sleeper("escaped-worker", new Dictionary<string, string> { [WorkerOwner.Variable] = owner });
+        using var stranger = Sleeper("someone-else", new Dictionary<string, string> { [WorkerOwner.Variable] = "another-config" });
         try
         {
             // act

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Multiplexer.Actors.Config;
+using Multiplexer.Actors.Processes;
 using Multiplexer.Actors.Workers;
 
 namespace Multiplexer.Actors.Pool;
@@ -490,7 +491,7 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
     {
         var now = DateTimeOffset.UtcNow;
         var ready = _workers.Values.Where(w => w.ReadySince is not null && w.Pid is not null && w.RecycleReason is null).ToList();
-        var rss = _recycle.WatchesMemory ? ProcessGroupMemory.RssBytes([.. ready.Select(w => w.Pid!.Value)]) : null;
+        var rss = _recycle.WatchesMemory ? ProcessGroupUsage.RssBytes([.. ready.Select(w => w.Pid!.Value)]) : null;
         foreach (var worker in ready)
         {
             MarkForRecycling(worker, _recycle.Reason(worker, now, rss?.GetValueOrDefault(worker.Pid!.Value)));

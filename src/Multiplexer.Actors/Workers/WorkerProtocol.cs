@@ -1,3 +1,5 @@
+using Multiplexer.Actors.Processes;
+
 namespace Multiplexer.Actors.Workers;
 
 /// <summary>A worker's process is running on its port but not ready yet. Sent to the pool by the worker.</summary>

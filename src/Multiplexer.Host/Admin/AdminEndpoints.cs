@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 using Akka.Actor;
 using Akka.Hosting;
 using Multiplexer.Actors.Pool;
-using Multiplexer.Actors.Workers;
+using Multiplexer.Actors.Processes;
 using Multiplexer.Host.Hosting;
 using Prometheus;
 
@@ -71,7 +71,7 @@ internal static class AdminEndpoints
     {
         public static StatusDocument From(PoolStatus status)
         {
-            var rss = ProcessGroupMemory.RssBytes([.. status.Workers.Where(w => w.Pid is not null).Select(w => w.Pid!.Value)]);
+            var rss = ProcessGroupUsage.RssBytes([.. status.Workers.Where(w => w.Pid is not null).Select(w => w.Pid!.Value)]);
             return new(
                 new PoolDocument(status.Size, status.MaxOverflow, status.Strategy.ToString().ToLowerInvariant(),
                     status.Idle, status.Busy, status.Starting, status.Waiting, status.Counters.Spawned, status.Counters.Retired, status.Failure),

@@ -3,6 +3,7 @@ using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using Multiplexer.Actors.Config;
 using Multiplexer.Actors.Pool;
+using Multiplexer.Actors.Processes;
 using Multiplexer.Actors.Workers;
 using Xunit;
 

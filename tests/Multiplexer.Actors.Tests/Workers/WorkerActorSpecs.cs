@@ -4,6 +4,7 @@ using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using Multiplexer.Actors.Config;
 using Multiplexer.Actors.Ports;
+using Multiplexer.Actors.Processes;
 using Multiplexer.Actors.Workers;
 using Xunit;
 
@@ -88,7 +89,7 @@ public sealed class WorkerActorSpecs : TestKit, IDisposable
         // the shell does not exec, and leaves a background child of its own
         var worker = StartWorker(Service($"sleep 300 & {HttpServer}"));
         var ready = await ReadyAsync();
-        Assert.True(ProcessGroups.Members(ready.Pid).Count >= 3, "shell, sleep and node run in the worker's group");
+        Assert.True(ProcTable.GroupMembers(ready.Pid).Count >= 3, "shell, sleep and node run in the worker's group");
 
         Sys.Stop(worker);
 

@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace Multiplexer.Actors.Workers;
+// Processes/: everything the multiplexer asks of the OS. Starting workers in process groups of their own,
+// signals, the /proc table, group memory and CPU, exit status, the owner mark and the stale-process sweep.
+
+namespace Multiplexer.Actors.Processes;
 
 /// <summary>
 /// Starts worker processes and keeps track of every one until its process group is gone, so that
@@ -11,9 +14,6 @@ namespace Multiplexer.Actors.Workers;
 /// </summary>
 public sealed class WorkerProcessLauncher(string owner)
 {
-    /// <summary>Set in every worker's environment (and inherited by all it starts) to find leftovers of this configuration.</summary>
-    public const string OwnerVariable = "MULTIPLEXER_OWNER";
-
     // $1 is the start command. The command's stdin is /dev/null; the watchdog alone reads the pipe.
     private const string Watchdog = """exec 3<&0; { read -r _ <&3; kill -9 0; } & /bin/sh -c "$1" </dev/null & wait $!""";
 
@@ -72,7 +72,7 @@ public sealed class WorkerProcessLauncher(string owner)
             info.Environment[name] = value;
         }
         info.Environment["PORT"] = launch.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        info.Environment[OwnerVariable] = owner;
+        info.Environment[WorkerOwner.Variable] = owner;
         return info;
     }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Multiplexer.Actors.Workers;
+namespace Multiplexer.Actors.Processes;
 
 /// <summary>
 /// One running worker: a shell started as the leader of its own session and process group, so the
