@@ -41,7 +41,7 @@ public sealed class LifecycleSpecs
         // assert: the in-flight response completed, the exit was clean, and nothing survived
         Assert.Contains("data: event 2", rest);
         Assert.Equal(0, await exit);
-        Assert.True(processes.Count >= 5, $"expected 2 shells, 2 services and a grandchild, saw {processes.Count}");
+        Assert.True(processes.Count >= 5, $"expected 2 services, 2 watchdogs and a grandchild, saw {processes.Count}");
         await Eventually.TrueAsync(() => processes.All(pid => !ProcessTable.IsAlive(pid)), "every worker process and child is gone");
     }
 

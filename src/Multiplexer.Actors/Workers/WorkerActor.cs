@@ -94,7 +94,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         {
             _process = msg.Process;
             _log.Info("Worker {0} started: pid {1}, port {2}: {3}", _id, _process.Pid, _port, _process.Launch.Command);
-            _pool.Tell(new WorkerStarting(_id, _process.Pid, _port));
+            _pool.Tell(new WorkerStarting(_id, _process.Pid, _port, _process.Pgid));
             DrainOutput(_process);
             _process.Exited.PipeTo(Self, success: status => new ProcessExited(status));
             if (_settings.StartDelay.Fixed is { } delay)
@@ -189,7 +189,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         Timers.CancelAll();
         _ready = true;
         _log.Info("Worker {0} ready: pid {1}, port {2}, {3:F0} ms after start", _id, _process!.Pid, _port, (DateTimeOffset.UtcNow - _process.StartedAt).TotalMilliseconds);
-        _pool.Tell(new WorkerReady(_id, _process.Pid, _port));
+        _pool.Tell(new WorkerReady(_id, _process.Pid, _port, _process.Pgid));
         Become(Ready);
     }
 
