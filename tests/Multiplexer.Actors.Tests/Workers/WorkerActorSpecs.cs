@@ -125,6 +125,22 @@ public sealed class WorkerActorSpecs : TestKit, IDisposable
     }
 
     [Fact]
+    public async Task Should_let_the_service_finish_its_own_shutdown_on_sigterm_within_stop_timeout()
+    {
+        // the service takes 300 ms to shut down cleanly, well within the 2 s stop-timeout
+        var done = Path.Combine(Path.GetTempPath(), $"worker-shutdown-{Guid.NewGuid():N}");
+        var onTerm = $"process.on('SIGTERM', () => setTimeout(() => {{ require('fs').writeFileSync('{done}', 'clean'); process.exit(0); }}, 300));";
+        var worker = StartWorker(Service(HttpServer.Replace("-e \"", "-e \"" + onTerm, StringComparison.Ordinal)));
+        var ready = await ReadyAsync();
+
+        Sys.Stop(worker);
+        await ProcessGroups.WaitUntilEmptyAsync(ready.Pgid, TimeSpan.FromSeconds(10));
+
+        Assert.True(File.Exists(done), "the service was killed before it had finished shutting down");
+        File.Delete(done);
+    }
+
+    [Fact]
     public async Task Should_give_the_worker_its_port_in_the_environment_too()
     {
         // the command line has no %PORT%: the service finds its port in the environment alone
