@@ -104,9 +104,7 @@ public static partial class SettingsLoader
             && int.TryParse(position.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var at)
             && at <= text.Length)
         {
-            var line = 1 + text.AsSpan(0, at).Count('\n');
-            var column = at - (at == 0 ? 0 : text.LastIndexOf('\n', at - 1) + 1) + 1;
-            first += $" (line {line}, column {column})";
+            first += $" ({new TextPositions(text).Describe(at)})";
         }
 
         return first;

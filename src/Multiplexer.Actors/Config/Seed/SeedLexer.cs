@@ -13,13 +13,13 @@ internal sealed class SeedLexer
     private const string Symbols = ",()[]{}*+-=";
 
     private readonly string _text;
+    private readonly TextPositions _positions;
     private int _at;
-    private int _line = 1;
-    private int _lineStart;
 
     private SeedLexer(string text)
     {
         _text = text;
+        _positions = new TextPositions(text);
     }
 
     /// <summary>Every token of <paramref name="text"/>, ending with one <see cref="SeedTokenKind.End"/>.</summary>
@@ -42,7 +42,7 @@ internal sealed class SeedLexer
     private SeedToken Next()
     {
         SkipSpaceAndComments();
-        var (line, column) = (_line, _at - _lineStart + 1);
+        var (line, column) = _positions.Of(_at);
         if (_at >= _text.Length)
         {
             return new SeedToken(SeedTokenKind.End, "", 0, line, column);
@@ -104,11 +104,7 @@ internal sealed class SeedLexer
         while (_at < _text.Length)
         {
             var c = _text[_at];
-            if (c == '\n')
-            {
-                NewLine(_at + 1);
-            }
-            else if (c == '#')
+            if (c == '#')
             {
                 while (_at < _text.Length && _text[_at] != '\n')
                 {
@@ -188,7 +184,7 @@ internal sealed class SeedLexer
 
     private string ReadString()
     {
-        var (line, column) = (_line, _at - _lineStart + 1);
+        var start = _at;
         if (string.CompareOrdinal(_text, _at, "\"\"\"", 0, 3) == 0)
         {
             throw Error("heredocs (\"\"\") are not supported; use a double-quoted string on one line");
@@ -201,7 +197,7 @@ internal sealed class SeedLexer
             var c = At(_at);
             if (_at >= _text.Length || c == '\n')
             {
-                throw new SeedSyntaxException(line, column, "string is not closed on its line");
+                throw Error("string is not closed on its line", start);
             }
 
             _at++;
@@ -246,8 +242,7 @@ internal sealed class SeedLexer
             case 'f': value.Append('\f'); break;
             case 'v': value.Append('\v'); break;
             case '\n':
-                NewLine(_at); // a backslash before a newline continues the string on the next line
-                break;
+                break; // a backslash before a newline continues the string on the next line
             case 'x':
                 value.Append((char)ReadHex(escapeAt, 1, 2, braces: false));
                 break;
@@ -288,12 +283,6 @@ internal sealed class SeedLexer
         return int.Parse(_text.AsSpan(start, _at - start - (braces ? 1 : 0)), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
     }
 
-    private void NewLine(int nextLineStart)
-    {
-        _line++;
-        _lineStart = nextLineStart;
-    }
-
     private char At(int i) => i < _text.Length ? _text[i] : '\0';
 
     private static bool IsDigit(char c, int radix) => radix switch
@@ -311,9 +300,7 @@ internal sealed class SeedLexer
 
     private SeedSyntaxException Error(string problem, int? at = null)
     {
-        var offset = at ?? _at;
-        var lineStart = offset == 0 ? 0 : _text.LastIndexOf('\n', offset - 1) + 1;
-        var line = 1 + _text.AsSpan(0, offset).Count('\n');
-        return new SeedSyntaxException(line, offset - lineStart + 1, problem);
+        var (line, column) = _positions.Of(at ?? _at);
+        return new SeedSyntaxException(line, column, problem);
     }
 }
