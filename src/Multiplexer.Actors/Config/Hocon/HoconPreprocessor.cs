@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Multiplexer.Actors.Config;
+namespace Multiplexer.Actors.Config.Hocon;
 
 /// <summary>
 /// A pass over the HOCON text before Akka's parser sees it. Akka 1.5's built-in parser never reads
