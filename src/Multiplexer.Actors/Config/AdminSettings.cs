@@ -8,5 +8,8 @@ public sealed record AdminSettings(string Bind, int Port)
 {
     public static AdminSettings Default { get; } = new(SettingKeys.Admin.Bind.Default, SettingKeys.Admin.Port.Default);
 
+    /// <summary>When not empty, every admin path but the probes requires <c>Authorization: Bearer</c> this.</summary>
+    public string Token { get; init; } = SettingKeys.Admin.Token.Default;
+
     public bool Enabled => Port != 0;
 }

@@ -59,7 +59,7 @@ public static class SettingsLoader
 
         return new MultiplexerSettings(PoolOf(values), HttpOf(values), ServiceOf(values), sourcePath)
         {
-            Admin = new AdminSettings(values.Get(AdminKeys.Bind), values.Get(AdminKeys.Port)),
+            Admin = new AdminSettings(values.Get(AdminKeys.Bind), values.Get(AdminKeys.Port)) { Token = values.Get(AdminKeys.Token) },
             Logging = new LoggingSettings(values.Get(LoggingKeys.Format), values.Get(LoggingKeys.Level)),
             Hocon = config,
         };
@@ -84,6 +84,7 @@ public static class SettingsLoader
     private static PoolSettings PoolOf(KeyValues v) =>
         new(v.Get(PoolKeys.Size), v.Get(PoolKeys.MaxOverflow), v.Get(PoolKeys.Strategy), v.Get(PoolKeys.CheckoutTimeout), v.Get(PoolKeys.MaxWaiting), v.Get(PoolKeys.OverflowIdleTimeout))
         {
+            MinSpare = v.Get(PoolKeys.MinSpare),
             CrashLoop = new CrashLoopSettings(v.Get(PoolKeys.CrashLoopFailures), v.Get(PoolKeys.CrashLoopWithin)),
         };
 
@@ -98,6 +99,8 @@ public static class SettingsLoader
             v.Get(HttpKeys.MaxRequestBody),
             v.Get(HttpKeys.DrainTimeout))
         {
+            SlowRequest = v.Get(HttpKeys.SlowRequest),
+            ShutdownDelay = v.Get(HttpKeys.ShutdownDelay),
             Tls = v.Has(HttpKeys.TlsCertificate) ? new TlsSettings(v.Get(HttpKeys.TlsCertificate), v.Get(HttpKeys.TlsKey)) : null,
         };
 

@@ -158,6 +158,13 @@ public sealed class SettingsLoaderSpecs : IDisposable
     [InlineData("multiplexer.service.restart.max-backoff = 50ms", "multiplexer.service.restart.max-backoff: must be at least min-backoff (100ms), got 50ms")]
     [InlineData("multiplexer.service.environment { A { b = 1 } }", "multiplexer.service.environment.A: expected a string, number or boolean, got an object")]
     [InlineData("multiplexer.pool = 3", "multiplexer.pool: expected an object { ... }, got '3'")]
+    [InlineData("multiplexer.pool.min-spare = -1", "multiplexer.pool.min-spare: must be at least 0, got -1")]
+    [InlineData("multiplexer.pool.min-spare = 16", "multiplexer.pool.min-spare: must be at most max-overflow (15), got 16")]
+    [InlineData("multiplexer.http.slow-request = 5m", "multiplexer.http.slow-request: must be below proxy-timeout (5m) or 0s (off), got 5m")]
+    [InlineData("multiplexer.http.slow-request = -1s", "multiplexer.http.slow-request: must not be negative, got -1s")]
+    [InlineData("multiplexer.http.shutdown-delay = -1s", "multiplexer.http.shutdown-delay: must not be negative, got -1s")]
+    [InlineData("multiplexer.http.shutdown-delay = soon", "multiplexer.http.shutdown-delay: expected a duration such as 30s, got 'soon'")]
+    [InlineData("multiplexer.admin.token = \"two words\"", "multiplexer.admin.token: must not contain spaces or control characters")]
     [InlineData("multiplexer.admin.port = -1", "multiplexer.admin.port: must be between 0 and 65535, got -1")]
     [InlineData("multiplexer.logging.format = xml", "multiplexer.logging.format: must be text or json, got 'xml'")]
     [InlineData("multiplexer.logging.level = loud", "multiplexer.logging.level: must be one of trace, debug, info, warning, error, got 'loud'")]
@@ -210,6 +217,68 @@ public sealed class SettingsLoaderSpecs : IDisposable
             error.Errors.Select(e => e[..e.IndexOf(':', StringComparison.Ordinal)]));
         Assert.Equal(error.Errors[0], error.Message);
         Assert.Equal("multiplexer.pool.size", error.Key);
+    }
+
+    [Fact]
+    public void Should_read_the_keys_of_spare_workers_slow_requests_shutdown_and_the_admin_token()
+    {
+        const string hocon = Minimal + """
+
+            multiplexer {
+              pool { max-overflow = 4, min-spare = 2 }
+              http { proxy-timeout = 30s, slow-request = 2s, shutdown-delay = 5s }
+              admin.token = "s3cret"
+            }
+            """;
+
+        var settings = SettingsLoader.Parse(hocon, _dir.Path);
+
+        Assert.Equal(2, settings.Pool.MinSpare);
+        Assert.Equal((TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)), (settings.Http.SlowRequest, settings.Http.ShutdownDelay));
+        Assert.Equal("s3cret", settings.Admin.Token);
+    }
+
+    [Fact]
+    public void Should_default_to_no_spares_a_ten_second_slow_request_no_shutdown_delay_and_no_token()
+    {
+        var settings = SettingsLoader.Parse(Minimal, _dir.Path);
+
+        Assert.Equal(0, settings.Pool.MinSpare);
+        Assert.Equal((TimeSpan.FromSeconds(10), TimeSpan.Zero), (settings.Http.SlowRequest, settings.Http.ShutdownDelay));
+        Assert.Equal("", settings.Admin.Token);
+    }
+
+    [Theory]
+    [InlineData("proxy-timeout = 10s", 0)]
+    [InlineData("proxy-timeout = 1s", 0)]
+    [InlineData("proxy-timeout = 11s", 10)]
+    [InlineData("proxy-timeout = 1s, slow-request = 0s", 0)]
+    [InlineData("proxy-timeout = 2s, slow-request = 1s", 1)]
+    public void Should_keep_a_config_with_a_short_proxy_timeout_loading_by_leaving_slow_request_off(string http, int seconds)
+    {
+        var settings = SettingsLoader.Parse($"{Minimal}\nmultiplexer.http {{ {http} }}", _dir.Path);
+
+        Assert.Equal(TimeSpan.FromSeconds(seconds), settings.Http.SlowRequest);
+    }
+
+    [Fact]
+    public void Should_take_the_admin_token_from_an_environment_variable_and_none_when_it_is_unset()
+    {
+        var name = "MULTIPLEXER_TEST_ADMIN_TOKEN_" + Guid.NewGuid().ToString("N");
+        var hocon = $"{Minimal}\nmultiplexer.admin.token = ${{?{name}}}";
+        var unset = SettingsLoader.Parse(hocon, _dir.Path);
+        Environment.SetEnvironmentVariable(name, "from-the-environment");
+        try
+        {
+            var set = SettingsLoader.Parse(hocon, _dir.Path);
+
+            Assert.Equal("", unset.Admin.Token);
+            Assert.Equal("from-the-environment", set.Admin.Token);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(name, null);
+        }
     }
 
     [Fact]
@@ -333,7 +402,9 @@ public sealed class SettingsLoaderSpecs : IDisposable
             multiplexer.pool { strategy = lifo, checkout-timeout = 1.5s, overflow-idle-timeout = 90s }
             multiplexer.http { max-request-body = 1536, buffer-memory = 2MB, response-buffering = off, bind = localhost }
             multiplexer.http.tls { certificate = "cert.pem", key = "key.pem" }
-            multiplexer.admin { port = 0 }
+            multiplexer.pool { max-overflow = 4, min-spare = 2 }
+            multiplexer.http { slow-request = 1500ms, shutdown-delay = 5s }
+            multiplexer.admin { port = 0, token = "s3cret/with+signs=" }
             multiplexer.logging { format = json, level = debug }
             multiplexer.service {
               start-cmd = "node \"my app\".js %PORT%\tx"
@@ -373,6 +444,7 @@ public sealed class SettingsLoaderSpecs : IDisposable
                      "ready-timeout = 30s", "kill-pattern = \"\"", "working-directory = ", "environment {",
                      "stop-timeout = 5s", "min-backoff = 100ms", "max-backoff = 10s", "reset-after = 1m",
                      "bind = \"127.0.0.1\"", "port = 3001", "format = text", "level = info",
+                     "min-spare = 0", "slow-request = 10s", "shutdown-delay = 0s", "token = \"\"",
                  })
         {
             Assert.Contains(key, rendered, StringComparison.Ordinal);

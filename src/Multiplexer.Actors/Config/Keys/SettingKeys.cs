@@ -12,26 +12,37 @@ internal static class SettingKeys
 {
     public static IReadOnlyList<SettingKey> All { get; } =
     [
-        Pool.Size, Pool.MaxOverflow, Pool.Strategy, Pool.CheckoutTimeout, Pool.MaxWaiting, Pool.OverflowIdleTimeout,
+        Pool.Size, Pool.MaxOverflow, Pool.MinSpare, Pool.Strategy, Pool.CheckoutTimeout, Pool.MaxWaiting, Pool.OverflowIdleTimeout,
         Pool.CrashLoopFailures, Pool.CrashLoopWithin,
-        Http.Bind, Http.Port, Http.ProxyTimeout, Http.RequestBuffering, Http.ResponseBuffering, Http.BufferMemory,
-        Http.MaxRequestBody, Http.DrainTimeout, Http.TlsCertificate, Http.TlsKey,
+        Http.Bind, Http.Port, Http.ProxyTimeout, Http.SlowRequest, Http.RequestBuffering, Http.ResponseBuffering, Http.BufferMemory,
+        Http.MaxRequestBody, Http.DrainTimeout, Http.ShutdownDelay, Http.TlsCertificate, Http.TlsKey,
         Service.BaseUrl, Service.PortRange, Service.StartCmd, Service.StartDelay, Service.ReadyTimeout, Service.KillPattern,
         Service.WorkingDirectory, Service.Environment, Service.StopTimeout, Service.MaxRequests, Service.MaxRequestsJitter,
         Service.MaxMemory, Service.MaxLifetime, Service.MemoryCheckInterval,
         Service.RestartMinBackoff, Service.RestartMaxBackoff, Service.RestartResetAfter,
-        Admin.Bind, Admin.Port,
+        Admin.Bind, Admin.Port, Admin.Token,
         Logging.Format, Logging.Level,
     ];
 
     /// <summary>Rules between keys, checked after every key is read; each problem is reported on its first key.</summary>
     public static IReadOnlyList<KeyRelation> Relations { get; } =
     [
+        new(Pool.MinSpare, [Pool.MaxOverflow], SparesWithinOverflow),
+        new(Http.SlowRequest, [Http.ProxyTimeout], SlowRequestBelowProxyTimeout),
         new(Service.PortRange, [Pool.Size, Pool.MaxOverflow], PortForEveryWorker),
         new(Service.RestartMaxBackoff, [Service.RestartMinBackoff], BackoffMaxAtLeastMin),
     ];
 
     public static SettingKey? Find(string name) => All.FirstOrDefault(key => key.Name == name);
+
+    private static string? SparesWithinOverflow(KeyValues v) =>
+        v.Get(Pool.MinSpare) <= v.Get(Pool.MaxOverflow) ? null : $"must be at most max-overflow ({v.Get(Pool.MaxOverflow)}), got {v.Get(Pool.MinSpare)}";
+
+    private static string? SlowRequestBelowProxyTimeout(KeyValues v)
+    {
+        var (slow, proxy) = (v.Get(Http.SlowRequest), v.Get(Http.ProxyTimeout));
+        return slow == TimeSpan.Zero || slow < proxy ? null : $"must be below proxy-timeout ({Duration.Format(proxy)}) or 0s (off), got {Duration.Format(slow)}";
+    }
 
     // Every worker, permanent or temporary, needs a port of its own.
     private static string? PortForEveryWorker(KeyValues v)
@@ -53,6 +64,9 @@ internal static class SettingKeys
 
         public static readonly ScalarKey<int> MaxOverflow = new("multiplexer.pool.max-overflow", KeyTypes.Integer, 15, s => s.Pool.MaxOverflow,
             "temporary workers on top, started while all are busy") { Check = AtLeast(0), Seed = SeedMapping.Integer("pool_max_overflow") };
+
+        public static readonly ScalarKey<int> MinSpare = new("multiplexer.pool.min-spare", KeyTypes.Integer, 0, s => s.Pool.MinSpare,
+            "idle workers kept ready ahead of demand, started as overflow workers (`0` = start overflow only when a request waits)") { Check = AtLeast(0) };
 
         public static readonly ScalarKey<PoolStrategy> Strategy = new("multiplexer.pool.strategy", KeyTypes.Strategy, PoolStrategy.Fifo, s => s.Pool.Strategy,
             "`fifo` or `lifo`: which idle worker serves next and which retires") { Seed = SeedMapping.Strategy("pool_strategy") };
@@ -85,6 +99,11 @@ internal static class SettingKeys
             "longest silence from a worker (reset by every read or write), then 504; it also closes a WebSocket (or other upgraded connection) silent both ways this long, freeing its worker")
         { Check = Positive, Seed = SeedMapping.Milliseconds("http_proxy_timeout") };
 
+        // Left out, the default gives way to a proxy-timeout it would not be below instead of failing a config that used to load.
+        public static readonly ScalarKey<TimeSpan> SlowRequest = new("multiplexer.http.slow-request", KeyTypes.Duration, TimeSpan.FromSeconds(10), s => s.Http.SlowRequest,
+            "a request still on its worker after this long is logged once as a warning and counted (`0s` = off)")
+        { Check = NotNegative, AdjustDefault = (v, slow) => slow < v.Get(ProxyTimeout) ? slow : TimeSpan.Zero };
+
         public static readonly ScalarKey<bool> RequestBuffering = new("multiplexer.http.request-buffering", KeyTypes.OnOff, true, s => s.Http.RequestBuffering,
             "receive the whole body before taking a worker");
 
@@ -99,6 +118,9 @@ internal static class SettingKeys
 
         public static readonly ScalarKey<TimeSpan> DrainTimeout = new("multiplexer.http.drain-timeout", KeyTypes.Duration, TimeSpan.FromSeconds(10), s => s.Http.DrainTimeout,
             "on shutdown, how long in-flight requests may finish") { Check = NotNegative };
+
+        public static readonly ScalarKey<TimeSpan> ShutdownDelay = new("multiplexer.http.shutdown-delay", KeyTypes.Duration, TimeSpan.Zero, s => s.Http.ShutdownDelay,
+            "on SIGTERM, `/healthz` fails at once while requests are still served for this long, so a balancer stops sending first") { Check = NotNegative };
 
         public static readonly ScalarKey<string> TlsCertificate = new("multiplexer.http.tls.certificate", KeyTypes.String, "", s => s.Http.Tls?.Certificate,
             "PEM certificate (chain); with `tls.key` set too, the public listener speaks HTTPS")
@@ -177,6 +199,9 @@ internal static class SettingKeys
 
         public static readonly ScalarKey<int> Port = new("multiplexer.admin.port", KeyTypes.Integer, 3001, s => s.Admin.Port,
             "port of the admin listener; `0` turns it off") { Check = Between(0, 65535) };
+
+        public static readonly ScalarKey<string> Token = new("multiplexer.admin.token", KeyTypes.String, "", s => s.Admin.Token,
+            "when set, every admin path but the probes requires `Authorization: Bearer <token>`") { Check = NoSpaces };
     }
 
     public static class Logging

@@ -48,6 +48,9 @@ internal static class ValueChecks
     public static string? NotNegative(TimeSpan value) =>
         value >= TimeSpan.Zero ? null : $"must not be negative, got {Duration.Format(value)}";
 
+    public static string? NoSpaces(string text) =>
+        text.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)) ? "must not contain spaces or control characters" : null;
+
     public static string? LogLevel(string level) =>
         LoggingSettings.Levels.Contains(level) ? null : $"must be one of {string.Join(", ", LoggingSettings.Levels)}, got {SectionReader.Show(level)}";
 

@@ -12,12 +12,12 @@ public sealed partial class SettingKeysSpecs : IDisposable
     private const string EveryKeySet = """
         multiplexer {
           pool {
-            size = 2, max-overflow = 3, strategy = lifo, checkout-timeout = 5s, max-waiting = 7, overflow-idle-timeout = 1m
+            size = 2, max-overflow = 3, min-spare = 1, strategy = lifo, checkout-timeout = 5s, max-waiting = 7, overflow-idle-timeout = 1m
             crash-loop { failures = 9, within = 2m }
           }
           http {
-            bind = "127.0.0.1", port = 8080, proxy-timeout = 1m, request-buffering = off, response-buffering = off
-            buffer-memory = 1MB, max-request-body = 10MB, drain-timeout = 3s
+            bind = "127.0.0.1", port = 8080, proxy-timeout = 1m, slow-request = 20s, request-buffering = off, response-buffering = off
+            buffer-memory = 1MB, max-request-body = 10MB, drain-timeout = 3s, shutdown-delay = 5s
             tls { certificate = "cert.pem", key = "key.pem" }
           }
           service {
@@ -27,7 +27,7 @@ public sealed partial class SettingKeysSpecs : IDisposable
             memory-check-interval = 5s
             restart { min-backoff = 50ms, max-backoff = 5s, reset-after = 30s }
           }
-          admin { bind = "0.0.0.0", port = 9000 }
+          admin { bind = "0.0.0.0", port = 9000, token = "s3cret" }
           logging { format = json, level = debug }
         }
         """;
