@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace Multiplexer.Actors.Config.Seed;
 
@@ -182,107 +181,6 @@ internal sealed class SeedLexer
         return value;
     }
 
-    private string ReadString()
-    {
-        var start = _at;
-        if (string.CompareOrdinal(_text, _at, "\"\"\"", 0, 3) == 0)
-        {
-            throw Error("heredocs (\"\"\") are not supported; use a double-quoted string on one line");
-        }
-
-        _at++;
-        var value = new StringBuilder();
-        while (true)
-        {
-            var c = At(_at);
-            if (_at >= _text.Length || c == '\n')
-            {
-                throw Error("string is not closed on its line", start);
-            }
-
-            _at++;
-            switch (c)
-            {
-                case '"':
-                    return value.ToString();
-                case '#' when At(_at) == '{':
-                    throw Error("string interpolation #{...} is not supported; write the value itself", _at - 1);
-                case '\\':
-                    ReadEscape(value);
-                    break;
-                default:
-                    value.Append(c);
-                    break;
-            }
-        }
-    }
-
-    // _at is just past the backslash.
-    private void ReadEscape(StringBuilder value)
-    {
-        var escapeAt = _at - 1;
-        var c = At(_at);
-        if (_at >= _text.Length)
-        {
-            return; // the caller reports the unclosed string
-        }
-
-        _at++;
-        switch (c)
-        {
-            case 'n': value.Append('\n'); break;
-            case 'r': value.Append('\r'); break;
-            case 't': value.Append('\t'); break;
-            case 's': value.Append(' '); break;
-            case 'e': value.Append('\x1b'); break;
-            case '0': value.Append('\0'); break;
-            case 'a': value.Append('\a'); break;
-            case 'b': value.Append('\b'); break;
-            case 'd': value.Append('\x7f'); break;
-            case 'f': value.Append('\f'); break;
-            case 'v': value.Append('\v'); break;
-            case '\n':
-                break; // a backslash before a newline continues the string on the next line
-            case 'x':
-                value.Append((char)ReadHex(escapeAt, 1, 2, braces: false));
-                break;
-            case 'u':
-                var braces = At(_at) == '{';
-                var codePoint = ReadHex(escapeAt, braces ? 1 : 4, braces ? 6 : 4, braces);
-                if (codePoint > 0x10FFFF || codePoint is >= 0xD800 and <= 0xDFFF)
-                {
-                    throw Error("invalid \\u escape", escapeAt);
-                }
-
-                value.Append(char.ConvertFromUtf32(codePoint));
-                break;
-            default:
-                value.Append(c); // "\"", "\\", "\#" and any other escaped character stand for themselves
-                break;
-        }
-    }
-
-    private int ReadHex(int escapeAt, int min, int max, bool braces)
-    {
-        if (braces)
-        {
-            _at++;
-        }
-
-        var start = _at;
-        while (_at - start < max && IsDigit(At(_at), 16))
-        {
-            _at++;
-        }
-
-        if (_at - start < min || (braces && At(_at++) != '}'))
-        {
-            throw Error($"invalid escape {Show(_text[escapeAt..Math.Min(_at, _text.Length)])}", escapeAt);
-        }
-
-        return int.Parse(_text.AsSpan(start, _at - start - (braces ? 1 : 0)), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-    }
-
     private char At(int i) => i < _text.Length ? _text[i] : '\0';
 
     private static bool IsDigit(char c, int radix) => radix switch
@@ -296,11 +194,11 @@ internal sealed class SeedLexer
     private static string Show(char c) =>
         char.IsControl(c) ? "U+" + ((int)c).ToString("X4", CultureInfo.InvariantCulture) : $"'{c}'";
 
-    private static string Show(string text) => $"'{text}'";
-
-    private SeedSyntaxException Error(string problem, int? at = null)
+    private string ReadString()
     {
-        var (line, column) = _positions.Of(at ?? _at);
-        return new SeedSyntaxException(line, column, problem);
+        (var value, _at) = SeedStringLiteral.Read(_text, _at, _positions);
+        return value;
     }
+
+    private SeedSyntaxException Error(string problem, int? at = null) => SeedSyntaxException.At(_positions, at ?? _at, problem);
 }
