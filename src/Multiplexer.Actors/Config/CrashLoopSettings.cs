@@ -1,3 +1,5 @@
+using Multiplexer.Actors.Config.Keys;
+
 namespace Multiplexer.Actors.Config;
 
 /// <summary>
@@ -7,5 +9,5 @@ namespace Multiplexer.Actors.Config;
 /// </summary>
 public sealed record CrashLoopSettings(int Failures, TimeSpan Within)
 {
-    public static CrashLoopSettings Default { get; } = new(5, TimeSpan.FromSeconds(30));
+    public static CrashLoopSettings Default { get; } = new(SettingKeys.Pool.CrashLoopFailures.Default, SettingKeys.Pool.CrashLoopWithin.Default);
 }

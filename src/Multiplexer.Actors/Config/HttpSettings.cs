@@ -1,3 +1,5 @@
+using Multiplexer.Actors.Config.Keys;
+
 namespace Multiplexer.Actors.Config;
 
 /// <summary>The <c>multiplexer.http</c> section.</summary>
@@ -13,6 +15,12 @@ public sealed record HttpSettings(
     long? MaxRequestBody,
     TimeSpan DrainTimeout)
 {
+    /// <summary>A request still on its worker after this long is logged once and counted; zero turns it off.</summary>
+    public TimeSpan SlowRequest { get; init; } = SettingKeys.Http.SlowRequest.Default;
+
+    /// <summary>On SIGTERM, how long requests are still served while /healthz already fails.</summary>
+    public TimeSpan ShutdownDelay { get; init; } = SettingKeys.Http.ShutdownDelay.Default;
+
     /// <summary>Null: plain HTTP.</summary>
     public TlsSettings? Tls { get; init; }
 }

@@ -1,3 +1,5 @@
+using Multiplexer.Actors.Config.Keys;
+
 namespace Multiplexer.Actors.Config;
 
 public enum LogFormat
@@ -12,5 +14,5 @@ public sealed record LoggingSettings(LogFormat Format, string Level)
 {
     public static IReadOnlyList<string> Levels { get; } = ["trace", "debug", "info", "warning", "error"];
 
-    public static LoggingSettings Default { get; } = new(LogFormat.Text, "info");
+    public static LoggingSettings Default { get; } = new(SettingKeys.Logging.Format.Default, SettingKeys.Logging.Level.Default);
 }

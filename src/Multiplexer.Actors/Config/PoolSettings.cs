@@ -1,3 +1,5 @@
+using Multiplexer.Actors.Config.Keys;
+
 namespace Multiplexer.Actors.Config;
 
 /// <summary>The <c>multiplexer.pool</c> section.</summary>
@@ -11,6 +13,9 @@ public sealed record PoolSettings(
 {
     /// <summary>Permanent plus temporary workers: the most that can run at once.</summary>
     public int MaxWorkers => Size + MaxOverflow;
+
+    /// <summary>Idle workers kept ready ahead of demand, started as overflow workers; at most <see cref="MaxOverflow"/>.</summary>
+    public int MinSpare { get; init; } = SettingKeys.Pool.MinSpare.Default;
 
     public CrashLoopSettings CrashLoop { get; init; } = CrashLoopSettings.Default;
 }

@@ -1,3 +1,5 @@
+using Multiplexer.Actors.Config.Keys;
+
 namespace Multiplexer.Actors.Config;
 
 /// <summary>
@@ -9,7 +11,7 @@ namespace Multiplexer.Actors.Config;
 /// </summary>
 public sealed record RecycleSettings(long MaxRequests, long MaxRequestsJitter, long MaxMemory, TimeSpan MaxLifetime, TimeSpan MemoryCheckInterval)
 {
-    public static RecycleSettings Off { get; } = new(0, 0, 0, TimeSpan.Zero, TimeSpan.FromSeconds(10));
+    public static RecycleSettings Off { get; } = new(0, 0, 0, TimeSpan.Zero, SettingKeys.Service.MemoryCheckInterval.Default);
 
     public bool Enabled => MaxRequests > 0 || MaxMemory > 0 || MaxLifetime > TimeSpan.Zero;
 }

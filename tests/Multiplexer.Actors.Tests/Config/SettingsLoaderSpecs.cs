@@ -158,6 +158,13 @@ public sealed class SettingsLoaderSpecs : IDisposable
     [InlineData("multiplexer.service.restart.max-backoff = 50ms", "multiplexer.service.restart.max-backoff: must be at least min-backoff (100ms), got 50ms")]
     [InlineData("multiplexer.service.environment { A { b = 1 } }", "multiplexer.service.environment.A: expected a string, number or boolean, got an object")]
     [InlineData("multiplexer.pool = 3", "multiplexer.pool: expected an object { ... }, got '3'")]
+    [InlineData("multiplexer.pool.min-spare = -1", "multiplexer.pool.min-spare: must be at least 0, got -1")]
+    [InlineData("multiplexer.pool.min-spare = 16", "multiplexer.pool.min-spare: must be at most max-overflow (15), got 16")]
+    [InlineData("multiplexer.http.slow-request = 5m", "multiplexer.http.slow-request: must be below proxy-timeout (5m) or 0s (off), got 5m")]
+    [InlineData("multiplexer.http.slow-request = -1s", "multiplexer.http.slow-request: must not be negative, got -1s")]
+    [InlineData("multiplexer.http.shutdown-delay = -1s", "multiplexer.http.shutdown-delay: must not be negative, got -1s")]
+    [InlineData("multiplexer.http.shutdown-delay = soon", "multiplexer.http.shutdown-delay: expected a duration such as 30s, got 'soon'")]
+    [InlineData("multiplexer.admin.token = \"two words\"", "multiplexer.admin.token: must not contain spaces or control characters")]
     [InlineData("multiplexer.admin.port = -1", "multiplexer.admin.port: must be between 0 and 65535, got -1")]
     [InlineData("multiplexer.logging.format = xml", "multiplexer.logging.format: must be text or json, got 'xml'")]
     [InlineData("multiplexer.logging.level = loud", "multiplexer.logging.level: must be one of trace, debug, info, warning, error, got 'loud'")]
@@ -213,169 +220,52 @@ public sealed class SettingsLoaderSpecs : IDisposable
     }
 
     [Fact]
-    public void Should_ignore_everything_outside_the_multiplexer_section()
+    public void Should_read_the_keys_of_spare_workers_slow_requests_shutdown_and_the_admin_token()
     {
-        var settings = SettingsLoader.Parse("akka { whatever = 1 }\nother.stuff = [1, 2]\n" + Minimal, _dir.Path);
+        const string hocon = Minimal + """
 
-        Assert.Equal(5, settings.Pool.Size);
-    }
-
-    [Fact]
-    public void Should_let_an_environment_variable_override_a_value()
-    {
-        var name = "MULTIPLEXER_TEST_POOL_SIZE_" + Guid.NewGuid().ToString("N");
-        var hocon = $$"""
-            {{Minimal}}
-            multiplexer.pool {
-              size = 3
-              size = ${?{{name}}}
-              max-overflow = 1
-            }
-            """;
-        Environment.SetEnvironmentVariable(name, "7");
-        try
-        {
-            var settings = SettingsLoader.Parse(hocon, _dir.Path);
-
-            Assert.Equal(7, settings.Pool.Size);
-            Assert.Equal(1, settings.Pool.MaxOverflow);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(name, null);
-        }
-    }
-
-    [Fact]
-    public void Should_keep_the_file_value_when_an_optional_environment_variable_is_unset()
-    {
-        var name = "MULTIPLEXER_TEST_POOL_SIZE_" + Guid.NewGuid().ToString("N");
-        var hocon = $$"""
-            {{Minimal}}
-            multiplexer.pool {
-              size = 3
-              size = ${?{{name}}}
-              max-overflow = 1
+            multiplexer {
+              pool { max-overflow = 4, min-spare = 2 }
+              http { proxy-timeout = 30s, slow-request = 2s, shutdown-delay = 5s }
+              admin.token = "s3cret"
             }
             """;
 
         var settings = SettingsLoader.Parse(hocon, _dir.Path);
 
-        Assert.Equal(3, settings.Pool.Size);
-        Assert.Equal(1, settings.Pool.MaxOverflow);
+        Assert.Equal(2, settings.Pool.MinSpare);
+        Assert.Equal((TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)), (settings.Http.SlowRequest, settings.Http.ShutdownDelay));
+        Assert.Equal("s3cret", settings.Admin.Token);
     }
 
     [Fact]
-    public void Should_name_the_key_when_an_environment_variable_holds_a_bad_value()
-    {
-        var name = "MULTIPLEXER_TEST_POOL_SIZE_" + Guid.NewGuid().ToString("N");
-        Environment.SetEnvironmentVariable(name, "lots");
-        try
-        {
-            var error = Assert.Throws<SettingsException>(
-                () => SettingsLoader.Parse($"{Minimal}\nmultiplexer.pool.size = ${{?{name}}}", _dir.Path));
-
-            Assert.Equal("multiplexer.pool.size: expected an integer, got 'lots'", error.Message);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(name, null);
-        }
-    }
-
-    [Fact]
-    public void Should_load_a_file_and_resolve_the_working_directory_against_it()
-    {
-        Directory.CreateDirectory(Path.Combine(_dir.Path, "app"));
-        var file = _dir.Write("multiplexer.conf", Minimal + "\nmultiplexer.service.working-directory = app");
-
-        var settings = SettingsLoader.Load(file);
-
-        Assert.Equal(file, settings.SourcePath);
-        Assert.Equal(Path.Combine(_dir.Path, "app"), settings.Service.WorkingDirectory);
-    }
-
-    [Fact]
-    public void Should_report_a_missing_file_by_its_path()
-    {
-        var file = Path.Combine(_dir.Path, "missing.conf");
-
-        var error = Assert.Throws<SettingsException>(() => SettingsLoader.Load(file));
-
-        Assert.Equal(file, error.Key);
-        Assert.StartsWith($"{file}: cannot read config file (", error.Message, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData("multiplexer { pool { size = 5 }")]
-    [InlineData("multiplexer { pool { size = 5 } } }")]
-    [InlineData("a b c = = =")]
-    [InlineData("multiplexer.service.base-url = http://localhost")]
-    [InlineData("multiplexer.service.start-cmd = \"unterminated")]
-    [InlineData("include \"other.conf\"")]
-    [InlineData("multiplexer.pool.size = ${nowhere.to.be.found}")]
-    public void Should_report_a_syntax_error_on_one_line_naming_the_file(string hocon)
-    {
-        var file = _dir.Write("broken.conf", hocon);
-
-        var error = Assert.Throws<SettingsException>(() => SettingsLoader.Load(file));
-
-        Assert.Equal(file, error.Key);
-        Assert.StartsWith($"{file}: invalid HOCON: ", error.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain('\n', error.Message);
-    }
-
-    [Fact]
-    public void Should_render_settings_that_parse_back_to_equal_settings()
-    {
-        var hocon = Minimal + """
-
-            multiplexer.pool { strategy = lifo, checkout-timeout = 1.5s, overflow-idle-timeout = 90s }
-            multiplexer.http { max-request-body = 1536, buffer-memory = 2MB, response-buffering = off, bind = localhost }
-            multiplexer.http.tls { certificate = "cert.pem", key = "key.pem" }
-            multiplexer.admin { port = 0 }
-            multiplexer.logging { format = json, level = debug }
-            multiplexer.service {
-              start-cmd = "node \"my app\".js %PORT%\tx"
-              start-delay = 250ms
-              kill-pattern = "my app"
-              environment { A = "1", "B.C" = "quote\" and \\ backslash" }
-            }
-            """;
-        File.WriteAllText(Path.Combine(_dir.Path, "cert.pem"), "");
-        File.WriteAllText(Path.Combine(_dir.Path, "key.pem"), "");
-        var settings = SettingsLoader.Parse(hocon, _dir.Path, "/etc/m.conf");
-
-        var rendered = SettingsLoader.Render(settings);
-        var reparsed = SettingsLoader.Parse(rendered, "/", "/etc/m.conf");
-
-        Assert.Equal(settings, reparsed);
-        Assert.Contains("checkout-timeout = 1500ms", rendered, StringComparison.Ordinal);
-        Assert.Contains("max-request-body = 1536B", rendered, StringComparison.Ordinal);
-        Assert.Contains("start-delay = 250ms", rendered, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Should_render_every_key_of_the_defaults()
+    public void Should_default_to_no_spares_a_ten_second_slow_request_no_shutdown_delay_and_no_token()
     {
         var settings = SettingsLoader.Parse(Minimal, _dir.Path);
 
-        var rendered = SettingsLoader.Render(settings);
+        Assert.Equal(0, settings.Pool.MinSpare);
+        Assert.Equal((TimeSpan.FromSeconds(10), TimeSpan.Zero), (settings.Http.SlowRequest, settings.Http.ShutdownDelay));
+        Assert.Equal("", settings.Admin.Token);
+    }
 
-        Assert.Equal(settings, SettingsLoader.Parse(rendered, _dir.Path));
-        foreach (var key in new[]
-                 {
-                     "size = 5", "max-overflow = 15", "strategy = fifo", "checkout-timeout = 30s", "max-waiting = 1024",
-                     "overflow-idle-timeout = 0s", "bind = \"0.0.0.0\"", "port = 3000", "proxy-timeout = 5m",
-                     "request-buffering = on", "response-buffering = on", "buffer-memory = 64KB",
-                     "max-request-body = unlimited", "drain-timeout = 10s", "base-url = \"http://localhost\"",
-                     "port-range = \"10300..10350\"", "start-cmd = \"x\"", "start-delay = wait-first-output",
-                     "ready-timeout = 30s", "kill-pattern = \"\"", "working-directory = ", "environment {",
-                     "stop-timeout = 5s", "min-backoff = 100ms", "max-backoff = 10s", "reset-after = 1m",
-                     "bind = \"127.0.0.1\"", "port = 3001", "format = text", "level = info",
-                 })
-        {
-            Assert.Contains(key, rendered, StringComparison.Ordinal);
-        }
+    [Theory]
+    [InlineData("proxy-timeout = 10s", 0)]
+    [InlineData("proxy-timeout = 1s", 0)]
+    [InlineData("proxy-timeout = 11s", 10)]
+    [InlineData("proxy-timeout = 1s, slow-request = 0s", 0)]
+    [InlineData("proxy-timeout = 2s, slow-request = 1s", 1)]
+    public void Should_keep_a_config_with_a_short_proxy_timeout_loading_by_leaving_slow_request_off(string http, int seconds)
+    {
+        var settings = SettingsLoader.Parse($"{Minimal}\nmultiplexer.http {{ {http} }}", _dir.Path);
+
+        Assert.Equal(TimeSpan.FromSeconds(seconds), settings.Http.SlowRequest);
+    }
+
+    [Fact]
+    public void Should_ignore_everything_outside_the_multiplexer_section()
+    {
+        var settings = SettingsLoader.Parse("akka { whatever = 1 }\nother.stuff = [1, 2]\n" + Minimal, _dir.Path);
+
+        Assert.Equal(5, settings.Pool.Size);
     }
 }

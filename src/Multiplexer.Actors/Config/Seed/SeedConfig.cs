@@ -1,4 +1,5 @@
 using System.Text;
+using Multiplexer.Actors.Config.Keys;
 
 namespace Multiplexer.Actors.Config.Seed;
 
@@ -10,7 +11,8 @@ namespace Multiplexer.Actors.Config.Seed;
 /// </summary>
 public static class SeedConfig
 {
-    private static readonly string[] Sections = ["pool", "http", "service"];
+    /// <summary>The keys a seed setting becomes, in the table's order, which is the order they are written out.</summary>
+    private static readonly IReadOnlyList<SettingKey> SeedKeys = SettingKeys.All.Where(key => key.Seed is not null).ToList();
 
     /// <summary>True for a <c>.exs</c> file, which is read as a seed config rather than HOCON.</summary>
     public static bool IsSeedFile(string path) =>
@@ -52,9 +54,9 @@ public static class SeedConfig
             {
                 foreach (var entry in statement.Entries)
                 {
-                    if (SeedKeys.Find(entry.Key) is null)
+                    if (!SeedKeys.Any(key => key.Seed!.SeedKey == entry.Key))
                     {
-                        var known = string.Join(", ", SeedKeys.All.Select(m => m.SeedKey));
+                        var known = string.Join(", ", SeedKeys.Select(key => key.Seed!.SeedKey));
                         errors.Add((entry.Line, entry.Key, $"line {entry.Line}: unknown key {entry.Key} (the keys are {known})"));
                     }
                     else
@@ -65,21 +67,21 @@ public static class SeedConfig
             }
         }
 
-        var values = new List<(SeedKeys.Mapping Mapping, SeedEntry Entry, string Hocon)>();
-        foreach (var mapping in SeedKeys.All)
+        var values = new List<(SettingKey Key, SeedEntry Entry, string Hocon)>();
+        foreach (var key in SeedKeys)
         {
-            if (!entries.TryGetValue(mapping.SeedKey, out var entry))
+            if (!entries.TryGetValue(key.Seed!.SeedKey, out var entry))
             {
                 continue;
             }
 
-            if (mapping.ToHocon(entry.Value) is { } hocon)
+            if (key.Seed.ToHocon(entry.Value) is { } hocon)
             {
-                values.Add((mapping, entry, hocon));
+                values.Add((key, entry, hocon));
             }
             else
             {
-                errors.Add((entry.Line, entry.Key, $"line {entry.Line}: {entry.Key}: {mapping.Expected}, got {entry.Value.Describe()}"));
+                errors.Add((entry.Line, entry.Key, $"line {entry.Line}: {entry.Key}: {key.Seed.Expected}, got {entry.Value.Describe()}"));
             }
         }
 
@@ -89,7 +91,7 @@ public static class SeedConfig
             throw new SettingsException(sorted[0].Key, sorted.Select(e => $"{sourceName}: {e.Message}").ToList());
         }
 
-        var origins = values.ToDictionary(v => v.Mapping.Path, v => v.Entry, StringComparer.Ordinal);
+        var origins = values.ToDictionary(v => v.Key.Name, v => v.Entry, StringComparer.Ordinal);
         return new SeedConversion(Render(sourceName, values, skipped), sourceName, origins);
     }
 
@@ -105,7 +107,7 @@ public static class SeedConfig
 
     private static string Render(
         string sourceName,
-        List<(SeedKeys.Mapping Mapping, SeedEntry Entry, string Hocon)> values,
+        List<(SettingKey Key, SeedEntry Entry, string Hocon)> values,
         List<SeedStatement> skipped)
     {
         var text = new StringBuilder()
@@ -118,10 +120,11 @@ public static class SeedConfig
         }
 
         text.Append("multiplexer {\n");
-        foreach (var section in Sections)
+        // Every seed setting is a key of the object right under multiplexer: pool, http or service.
+        foreach (var section in SeedKeys.Select(key => key.Objects[1]).Distinct())
         {
-            var lines = values.Where(v => v.Mapping.Section == section)
-                .Select(v => $"{v.Mapping.Key} = {v.Hocon}  # {v.Mapping.SeedKey}")
+            var lines = values.Where(v => v.Key.Objects[1] == section)
+                .Select(v => $"{v.Key.Leaf} = {v.Hocon}  # {v.Key.Seed!.SeedKey}")
                 .ToList();
             if (section == "service")
             {

@@ -1,3 +1,5 @@
+using Multiplexer.Actors.Config.Keys;
+
 namespace Multiplexer.Actors.Config.Seed;
 
 /// <summary>
@@ -53,8 +55,8 @@ public sealed class SeedConversion
             return $"{SourceName}: line {entry.Line}: {entry.Key} ({key}): {problem}";
         }
 
-        return SeedKeys.FindByPath(path) is { } mapping
-            ? $"{SourceName}: {mapping.SeedKey} ({key}): {problem}"
+        return SettingKeys.Find(path)?.Seed is { } seed
+            ? $"{SourceName}: {seed.SeedKey} ({key}): {problem}"
             : $"{SourceName}: {error}";
     }
 }

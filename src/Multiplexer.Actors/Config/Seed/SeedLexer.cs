@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace Multiplexer.Actors.Config.Seed;
 
@@ -13,13 +12,13 @@ internal sealed class SeedLexer
     private const string Symbols = ",()[]{}*+-=";
 
     private readonly string _text;
+    private readonly TextPositions _positions;
     private int _at;
-    private int _line = 1;
-    private int _lineStart;
 
     private SeedLexer(string text)
     {
         _text = text;
+        _positions = new TextPositions(text);
     }
 
     /// <summary>Every token of <paramref name="text"/>, ending with one <see cref="SeedTokenKind.End"/>.</summary>
@@ -42,7 +41,7 @@ internal sealed class SeedLexer
     private SeedToken Next()
     {
         SkipSpaceAndComments();
-        var (line, column) = (_line, _at - _lineStart + 1);
+        var (line, column) = _positions.Of(_at);
         if (_at >= _text.Length)
         {
             return new SeedToken(SeedTokenKind.End, "", 0, line, column);
@@ -104,11 +103,7 @@ internal sealed class SeedLexer
         while (_at < _text.Length)
         {
             var c = _text[_at];
-            if (c == '\n')
-            {
-                NewLine(_at + 1);
-            }
-            else if (c == '#')
+            if (c == '#')
             {
                 while (_at < _text.Length && _text[_at] != '\n')
                 {
@@ -186,114 +181,6 @@ internal sealed class SeedLexer
         return value;
     }
 
-    private string ReadString()
-    {
-        var (line, column) = (_line, _at - _lineStart + 1);
-        if (string.CompareOrdinal(_text, _at, "\"\"\"", 0, 3) == 0)
-        {
-            throw Error("heredocs (\"\"\") are not supported; use a double-quoted string on one line");
-        }
-
-        _at++;
-        var value = new StringBuilder();
-        while (true)
-        {
-            var c = At(_at);
-            if (_at >= _text.Length || c == '\n')
-            {
-                throw new SeedSyntaxException(line, column, "string is not closed on its line");
-            }
-
-            _at++;
-            switch (c)
-            {
-                case '"':
-                    return value.ToString();
-                case '#' when At(_at) == '{':
-                    throw Error("string interpolation #{...} is not supported; write the value itself", _at - 1);
-                case '\\':
-                    ReadEscape(value);
-                    break;
-                default:
-                    value.Append(c);
-                    break;
-            }
-        }
-    }
-
-    // _at is just past the backslash.
-    private void ReadEscape(StringBuilder value)
-    {
-        var escapeAt = _at - 1;
-        var c = At(_at);
-        if (_at >= _text.Length)
-        {
-            return; // the caller reports the unclosed string
-        }
-
-        _at++;
-        switch (c)
-        {
-            case 'n': value.Append('\n'); break;
-            case 'r': value.Append('\r'); break;
-            case 't': value.Append('\t'); break;
-            case 's': value.Append(' '); break;
-            case 'e': value.Append('\x1b'); break;
-            case '0': value.Append('\0'); break;
-            case 'a': value.Append('\a'); break;
-            case 'b': value.Append('\b'); break;
-            case 'd': value.Append('\x7f'); break;
-            case 'f': value.Append('\f'); break;
-            case 'v': value.Append('\v'); break;
-            case '\n':
-                NewLine(_at); // a backslash before a newline continues the string on the next line
-                break;
-            case 'x':
-                value.Append((char)ReadHex(escapeAt, 1, 2, braces: false));
-                break;
-            case 'u':
-                var braces = At(_at) == '{';
-                var codePoint = ReadHex(escapeAt, braces ? 1 : 4, braces ? 6 : 4, braces);
-                if (codePoint > 0x10FFFF || codePoint is >= 0xD800 and <= 0xDFFF)
-                {
-                    throw Error("invalid \\u escape", escapeAt);
-                }
-
-                value.Append(char.ConvertFromUtf32(codePoint));
-                break;
-            default:
-                value.Append(c); // "\"", "\\", "\#" and any other escaped character stand for themselves
-                break;
-        }
-    }
-
-    private int ReadHex(int escapeAt, int min, int max, bool braces)
-    {
-        if (braces)
-        {
-            _at++;
-        }
-
-        var start = _at;
-        while (_at - start < max && IsDigit(At(_at), 16))
-        {
-            _at++;
-        }
-
-        if (_at - start < min || (braces && At(_at++) != '}'))
-        {
-            throw Error($"invalid escape {Show(_text[escapeAt..Math.Min(_at, _text.Length)])}", escapeAt);
-        }
-
-        return int.Parse(_text.AsSpan(start, _at - start - (braces ? 1 : 0)), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-    }
-
-    private void NewLine(int nextLineStart)
-    {
-        _line++;
-        _lineStart = nextLineStart;
-    }
-
     private char At(int i) => i < _text.Length ? _text[i] : '\0';
 
     private static bool IsDigit(char c, int radix) => radix switch
@@ -307,13 +194,11 @@ internal sealed class SeedLexer
     private static string Show(char c) =>
         char.IsControl(c) ? "U+" + ((int)c).ToString("X4", CultureInfo.InvariantCulture) : $"'{c}'";
 
-    private static string Show(string text) => $"'{text}'";
-
-    private SeedSyntaxException Error(string problem, int? at = null)
+    private string ReadString()
     {
-        var offset = at ?? _at;
-        var lineStart = offset == 0 ? 0 : _text.LastIndexOf('\n', offset - 1) + 1;
-        var line = 1 + _text.AsSpan(0, offset).Count('\n');
-        return new SeedSyntaxException(line, offset - lineStart + 1, problem);
+        (var value, _at) = SeedStringLiteral.Read(_text, _at, _positions);
+        return value;
     }
+
+    private SeedSyntaxException Error(string problem, int? at = null) => SeedSyntaxException.At(_positions, at ?? _at, problem);
 }

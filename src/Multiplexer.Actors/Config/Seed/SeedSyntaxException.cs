@@ -27,4 +27,12 @@ internal sealed class SeedSyntaxException : Exception
     public int Line { get; }
 
     public int Column { get; }
+
+    public static SeedSyntaxException At(SeedToken token, string problem) => new(token.Line, token.Column, problem);
+
+    public static SeedSyntaxException At(TextPositions positions, int offset, string problem)
+    {
+        var (line, column) = positions.Of(offset);
+        return new SeedSyntaxException(line, column, problem);
+    }
 }

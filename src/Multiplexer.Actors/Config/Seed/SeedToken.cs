@@ -1,3 +1,5 @@
+using Multiplexer.Actors.Config.Hocon;
+
 namespace Multiplexer.Actors.Config.Seed;
 
 internal enum SeedTokenKind

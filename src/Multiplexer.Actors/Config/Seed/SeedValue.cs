@@ -1,4 +1,5 @@
 using System.Globalization;
+using Multiplexer.Actors.Config.Hocon;
 
 namespace Multiplexer.Actors.Config.Seed;
 

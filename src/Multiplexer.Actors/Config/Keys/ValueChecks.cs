@@ -1,10 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
+using Multiplexer.Actors.Config.Hocon;
 
-namespace Multiplexer.Actors.Config;
+namespace Multiplexer.Actors.Config.Keys;
 
 /// <summary>
-/// Validation of well-formed values, shaped for <see cref="SectionReader.Read{T}"/>:
+/// Validation of well-formed values, for <see cref="ScalarKey{T}.Check"/> and <see cref="ScalarKey{T}.Resolve"/>:
 /// null means fine, otherwise the problem as it should follow "key: ".
 /// </summary>
 internal static class ValueChecks
@@ -46,4 +47,22 @@ internal static class ValueChecks
 
     public static string? NotNegative(TimeSpan value) =>
         value >= TimeSpan.Zero ? null : $"must not be negative, got {Duration.Format(value)}";
+
+    public static string? NoSpaces(string text) =>
+        text.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)) ? "must not contain spaces or control characters" : null;
+
+    public static string? LogLevel(string level) =>
+        LoggingSettings.Levels.Contains(level) ? null : $"must be one of {string.Join(", ", LoggingSettings.Levels)}, got {SectionReader.Show(level)}";
+
+    public static (string Value, string? Problem) ExistingDirectory(string relative, string baseDirectory)
+    {
+        var resolved = Path.GetFullPath(relative, baseDirectory);
+        return (resolved, Directory.Exists(resolved) ? null : $"directory {SectionReader.Show(resolved)} does not exist");
+    }
+
+    public static (string Value, string? Problem) ExistingFile(string relative, string baseDirectory)
+    {
+        var resolved = Path.GetFullPath(relative, baseDirectory);
+        return (resolved, File.Exists(resolved) ? null : $"file {SectionReader.Show(resolved)} does not exist");
+    }
 }

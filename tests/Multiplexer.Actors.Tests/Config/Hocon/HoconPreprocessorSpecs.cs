@@ -1,8 +1,8 @@
 using Akka.Configuration;
-using Multiplexer.Actors.Config;
+using Multiplexer.Actors.Config.Hocon;
 using Xunit;
 
-namespace Multiplexer.Actors.Tests.Config;
+namespace Multiplexer.Actors.Tests.Config.Hocon;
 
 public sealed class HoconPreprocessorSpecs
 {

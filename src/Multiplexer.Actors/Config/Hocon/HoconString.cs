@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Multiplexer.Actors.Config;
+namespace Multiplexer.Actors.Config.Hocon;
 
 /// <summary>Quoting for values we write into HOCON text (rendered settings, environment substitutions).</summary>
 internal static class HoconString

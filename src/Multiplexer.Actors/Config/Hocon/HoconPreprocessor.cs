@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Multiplexer.Actors.Config;
+namespace Multiplexer.Actors.Config.Hocon;
 
 /// <summary>
 /// A pass over the HOCON text before Akka's parser sees it. Akka 1.5's built-in parser never reads
@@ -220,12 +220,8 @@ internal static class HoconPreprocessor
 
     private static char At(string text, int i) => i < text.Length ? text[i] : '\0';
 
-    private static FormatException Error(string text, int at, string problem)
-    {
-        var line = 1 + text.AsSpan(0, at).Count('\n');
-        var column = at - (text.LastIndexOf('\n', Math.Max(at - 1, 0)) + 1) + 1;
-        return new FormatException($"{problem} (line {line}, column {column})");
-    }
+    private static FormatException Error(string text, int at, string problem) =>
+        new($"{problem} ({new TextPositions(text).Describe(at)})");
 
     /// <summary>One open object or array, with the state of the field or element being read in it.</summary>
     private sealed class Frame(bool isArray, int openedAt)

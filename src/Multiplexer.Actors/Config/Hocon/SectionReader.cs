@@ -1,6 +1,6 @@
 using Akka.Configuration.Hocon;
 
-namespace Multiplexer.Actors.Config;
+namespace Multiplexer.Actors.Config.Hocon;
 
 /// <summary>Parses a raw config string; false means "not of the expected form".</summary>
 internal delegate bool TryParseValue<T>(string text, out T value);
@@ -39,11 +39,19 @@ internal sealed class SectionReader
 
     public bool Has(string key) => Find(key) is not null;
 
-    /// <summary>A nested object; a missing one reads as empty so every key falls back to its default.</summary>
+    /// <summary>
+    /// A nested object, the same reader each time it is asked for; a missing one reads as empty so
+    /// every key falls back to its default.
+    /// </summary>
     /// <param name="freeForm">Any key allowed (no "unknown key" errors).</param>
     public SectionReader Section(string key, bool freeForm = false)
     {
         var path = Child(key);
+        if (_children.Find(c => c.Path == path) is { } known)
+        {
+            return known;
+        }
+
         HoconObject? node = null;
         if (Find(key) is { } value)
         {
