@@ -36,7 +36,7 @@ internal static class MultiplexerApp
         return ExitCodes.Success;
     }
 
-    public static WebApplication Build(MultiplexerSettings settings, WorkerProcessLauncher launcher)
+    private static WebApplication Build(MultiplexerSettings settings, WorkerProcessLauncher launcher)
     {
         var builder = WebApplication.CreateSlimBuilder();
         LoggingSetup.Configure(builder.Logging, settings.Logging);

@@ -4,7 +4,10 @@ using Multiplexer.Host.Hosting;
 
 namespace Multiplexer.Host.Admin;
 
-/// <summary>The admin listener (<c>admin.bind</c>, <c>admin.port</c>; port 0 turns it off) and its endpoints.</summary>
+/// <summary>
+/// The admin feature: a listener of its own (<c>admin.bind</c>, <c>admin.port</c>; port 0 turns it off), told apart
+/// by its local port. This folder holds its endpoints (<c>/status</c>, <c>/metrics</c>, <c>/healthz</c>, the page, <c>POST /reload</c>).
+/// </summary>
 internal static class AdminFeature
 {
     public static IServiceCollection AddAdmin(this IServiceCollection services, AdminSettings admin) =>

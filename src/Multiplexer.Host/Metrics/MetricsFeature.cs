@@ -2,7 +2,10 @@ using Prometheus;
 
 namespace Multiplexer.Host.Metrics;
 
-/// <summary>Prometheus metrics: recorded by the proxy as requests pass, read from the pool at each scrape of the admin's <c>/metrics</c>.</summary>
+/// <summary>
+/// The metrics feature: Prometheus metrics recorded by the proxy as requests pass, and read from the pool at each
+/// scrape of the admin's <c>/metrics</c>. This folder holds them, apart from both features that use them.
+/// </summary>
 internal static class MetricsFeature
 {
     public static IServiceCollection AddPrometheusMetrics(this IServiceCollection services)

@@ -6,7 +6,10 @@ using Multiplexer.Host.Hosting;
 
 namespace Multiplexer.Host.Proxy;
 
-/// <summary>The proxy: its listener (<c>http.bind</c>, <c>http.port</c>, TLS), and every path on it forwarded to a worker.</summary>
+/// <summary>
+/// The proxy feature: its listener (<c>http.bind</c>, <c>http.port</c>, TLS), every path on it forwarded to a worker. This
+/// folder holds a request's way through, one step per file: screening, checkout and forward, transformer, outcome, buffer.
+/// </summary>
 internal static class ProxyFeature
 {
     public static IServiceCollection AddProxy(this IServiceCollection services, HttpSettings http)

@@ -1,6 +1,9 @@
 namespace Multiplexer.Host.Reload;
 
-/// <summary>Configuration reload: on SIGHUP here, on <c>POST /reload</c> through the admin feature.</summary>
+/// <summary>
+/// The reload feature: re-reads the configuration on SIGHUP, and on <c>POST /reload</c> through the admin feature.
+/// This folder holds the signal handler, the reloader, and the plan of what a new configuration changes.
+/// </summary>
 internal static class ReloadFeature
 {
     public static IServiceCollection AddReload(this IServiceCollection services) =>
