@@ -1,6 +1,6 @@
 using Multiplexer.Actors.Config;
 using Multiplexer.Actors.Ports;
-using Multiplexer.Actors.Workers;
+using Multiplexer.Actors.Processes;
 using Multiplexer.Host.Admin;
 using Multiplexer.Host.Hosting;
 using Multiplexer.Host.Metrics;

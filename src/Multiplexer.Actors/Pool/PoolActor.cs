@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Multiplexer.Actors.Config;
+using Multiplexer.Actors.Processes;
 using Multiplexer.Actors.Workers;
 
 namespace Multiplexer.Actors.Pool;
@@ -147,6 +148,7 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
         if (_workers.TryGetValue(msg.WorkerId, out var worker))
         {
             worker.Pid = msg.Pid;
+            worker.Pgid = msg.Pgid;
             worker.Port = msg.Port;
             worker.StartedAt = DateTimeOffset.UtcNow;
         }
@@ -160,6 +162,7 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
         }
         worker.Process = Sender;
         worker.Pid = msg.Pid;
+        worker.Pgid = msg.Pgid;
         worker.Port = msg.Port;
         worker.ReadySince = DateTimeOffset.UtcNow;
         worker.ServedSinceReady = 0;
@@ -489,11 +492,11 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
     private void CheckForRecycling()
     {
         var now = DateTimeOffset.UtcNow;
-        var ready = _workers.Values.Where(w => w.ReadySince is not null && w.Pid is not null && w.RecycleReason is null).ToList();
-        var rss = _recycle.WatchesMemory ? ProcessGroupMemory.RssBytes([.. ready.Select(w => w.Pid!.Value)]) : null;
+        var ready = _workers.Values.Where(w => w.ReadySince is not null && w.Pgid is not null && w.RecycleReason is null).ToList();
+        var rss = _recycle.WatchesMemory ? ProcessGroupUsage.RssBytes([.. ready.Select(w => w.Pgid!.Value)]) : null;
         foreach (var worker in ready)
         {
-            MarkForRecycling(worker, _recycle.Reason(worker, now, rss?.GetValueOrDefault(worker.Pid!.Value)));
+            MarkForRecycling(worker, _recycle.Reason(worker, now, rss?.GetValueOrDefault(worker.Pgid!.Value)));
             if (worker.RecycleReason is not null && worker.State == PooledWorkerState.Idle && (worker.Replacement is null || worker.Replacement.ReadySince is not null))
             {
                 Retire(worker, $"recycled: {worker.RecycleReason}");
@@ -532,7 +535,7 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
         PurgeAbandonedWaiters();
         var workers = _workers.Values
             .OrderBy(w => w.Id)
-            .Select(w => new WorkerStatus(w.Id, w.State.ToString().ToLowerInvariant(), w.Pid, w.Port, w.StartedAt, w.Served, w.Restarts, w.LastExit))
+            .Select(w => new WorkerStatus(w.Id, w.State.ToString().ToLowerInvariant(), w.Pid, w.Pgid, w.Port, w.StartedAt, w.Served, w.Restarts, w.LastExit))
             .ToList();
         return new PoolStatus(_settings.Size, _settings.MaxOverflow, _settings.Strategy,
             workers.Count(w => w.State == "idle"), workers.Count(w => w.State == "busy"), workers.Count(w => w.State == "starting"),

@@ -29,6 +29,8 @@ internal sealed class PooledWorker(int id, IActorRef slot, int generation)
 
     public int? Pid { get; set; }
 
+    public int? Pgid { get; set; }
+
     public int? Port { get; set; }
 
     public long LeaseId { get; set; }

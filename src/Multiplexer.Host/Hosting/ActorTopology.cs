@@ -3,7 +3,7 @@ using Akka.Hosting;
 using Multiplexer.Actors.Config;
 using Multiplexer.Actors.Pool;
 using Multiplexer.Actors.Ports;
-using Multiplexer.Actors.Workers;
+using Multiplexer.Actors.Processes;
 
 namespace Multiplexer.Host.Hosting;
 

@@ -1,6 +1,6 @@
 using Multiplexer.Actors.Config;
 using Multiplexer.Actors.Ports;
-using Multiplexer.Actors.Workers;
+using Multiplexer.Actors.Processes;
 
 namespace Multiplexer.Host.Hosting;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Multiplexer.Actors.Processes;
 
 namespace Multiplexer.Host.Reload;
 
@@ -34,15 +35,10 @@ internal sealed partial class HangupReload(ConfigReloader reloader, ILogger<Conf
     public void Dispose() => _hangup?.Dispose();
 
     /// <summary>Whether the process started with SIGHUP ignored, as under nohup: the lowest bit (signal 1) of SigIgn in /proc/self/status.</summary>
-    private static bool HangupIgnored()
-    {
-        var line = File.Exists("/proc/self/status")
-            ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal))
-            : null;
-        return line is not null
-            && ulong.TryParse(line["SigIgn:".Length..].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var mask)
+    private static bool HangupIgnored() =>
+        ProcTable.Status(Environment.ProcessId, "SigIgn") is { } ignored
+            && ulong.TryParse(ignored, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var mask)
             && (mask & 1) != 0;
-    }
 
     private async Task ReloadOnSignalAsync()
     {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Multiplexer.Actors.Config;
 using Multiplexer.Actors.Pool;
 using Multiplexer.Actors.Ports;
-using Multiplexer.Actors.Workers;
+using Multiplexer.Actors.Processes;
 using Multiplexer.Host.Hosting;
 using Multiplexer.Host.Reload;
 using Multiplexer.Host.Tests.Infrastructure;
