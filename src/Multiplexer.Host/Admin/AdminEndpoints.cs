@@ -4,7 +4,8 @@ using Akka.Actor;
 using Akka.Hosting;
 using Multiplexer.Actors.Pool;
 using Multiplexer.Actors.Processes;
-using Multiplexer.Host.Hosting;
+using Multiplexer.Host.Metrics;
+using Multiplexer.Host.Reload;
 using Prometheus;
 
 namespace Multiplexer.Host.Admin;

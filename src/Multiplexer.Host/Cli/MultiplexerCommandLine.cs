@@ -13,9 +13,6 @@ namespace Multiplexer.Host.Cli;
 /// </summary>
 internal static class MultiplexerCommandLine
 {
-    /// <summary>Exit code for a configuration that cannot be used.</summary>
-    public const int BadConfiguration = 2;
-
     private const string DefaultConfig = "multiplexer.hocon";
 
     public static RootCommand Build()
@@ -71,7 +68,7 @@ internal static class MultiplexerCommandLine
         catch (SettingsException ex)
         {
             await parse.InvocationConfiguration.Error.WriteLineAsync($"multiplexer: bad configuration: {ex.Message}");
-            return BadConfiguration;
+            return ExitCodes.BadConfiguration;
         }
 
         return await MultiplexerApp.RunAsync(settings);
@@ -82,7 +79,7 @@ internal static class MultiplexerCommandLine
         try
         {
             parse.InvocationConfiguration.Output.Write(SettingsLoader.Render(SettingsLoader.Load(path)));
-            return 0;
+            return ExitCodes.Success;
         }
         catch (SettingsException ex)
         {
@@ -98,7 +95,7 @@ internal static class MultiplexerCommandLine
             var conversion = SeedConfig.Convert(text, path);
             conversion.ToSettings(Path.GetDirectoryName(fullPath) ?? "/", fullPath); // only what loads is worth printing
             parse.InvocationConfiguration.Output.Write(conversion.Hocon);
-            return 0;
+            return ExitCodes.Success;
         }
         catch (SettingsException ex)
         {
@@ -127,6 +124,6 @@ internal static class MultiplexerCommandLine
             parse.InvocationConfiguration.Error.WriteLine(error);
         }
 
-        return BadConfiguration;
+        return ExitCodes.BadConfiguration;
     }
 }

@@ -3,9 +3,9 @@ using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
-using Multiplexer.Actors.Config;
 using Multiplexer.Actors.Pool;
-using Multiplexer.Host.Admin;
+using Multiplexer.Host.Hosting;
+using Multiplexer.Host.Metrics;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Multiplexer.Host.Proxy;
@@ -20,33 +20,34 @@ internal sealed class ProxyEndpoint
     private readonly IActorRef _pool;
     private readonly IHttpForwarder _forwarder;
     private readonly HttpMessageInvoker _invoker;
-    private volatile Options _options;
+    private readonly LiveSettings _settings;
+    private volatile ProxyOptions _options;
     private readonly string[] _prefixes;
     private readonly int _firstPort;
     private readonly ILogger _log;
     private readonly ProxyMetrics _metrics;
 
-    public ProxyEndpoint(IRequiredActor<PoolActor> pool, IHttpForwarder forwarder, HttpMessageInvoker invoker, MultiplexerSettings settings,
+    public ProxyEndpoint(IRequiredActor<PoolActor> pool, IHttpForwarder forwarder, HttpMessageInvoker invoker, LiveSettings settings,
         ProxyMetrics metrics, ILoggerFactory loggers)
     {
         _pool = pool.ActorRef;
         _metrics = metrics;
         _forwarder = forwarder;
         _invoker = invoker;
-        _options = new Options(settings);
-        var range = settings.Service.PortRange;
-        var origin = $"{settings.Service.BaseUrl.Scheme}://{settings.Service.BaseUrl.Authority}";
+        _settings = settings;
+        _options = new ProxyOptions(settings.Current);
+        // The port range and base URL change only with a restart.
+        var service = settings.Started.Service;
+        var range = service.PortRange;
+        var origin = $"{service.BaseUrl.Scheme}://{service.BaseUrl.Authority}";
         _firstPort = range.First;
         _prefixes = Enumerable.Range(range.First, range.Count).Select(port => $"{origin}:{port}").ToArray();
         _log = loggers.CreateLogger("Multiplexer.Access");
     }
 
-    /// <summary>Takes timeouts and buffering from a reloaded configuration; requests under way keep theirs.</summary>
-    public void Apply(MultiplexerSettings settings) => _options = new Options(settings);
-
     public async Task HandleAsync(HttpContext context)
     {
-        var options = _options;
+        var options = CurrentOptions();
         var start = Stopwatch.GetTimestamp();
         var request = context.Request;
         var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.Value ?? "/";
@@ -256,29 +257,16 @@ internal sealed class ProxyEndpoint
         return context.Response.WriteAsync($"503 Service Unavailable: {reason}\n");
     }
 
-    private static CheckinOutcome Outcome(HttpContext context, ForwarderError error) => error switch
+    private static CheckinOutcome Outcome(HttpContext context, ForwarderError error) =>
+        ForwardOutcome.Of(error, context.RequestAborted.IsCancellationRequested);
+
+    /// <summary>The options of the configuration in force; requests under way keep the ones they started with.</summary>
+    private ProxyOptions CurrentOptions()
     {
-        ForwarderError.None => CheckinOutcome.Completed,
-        ForwarderError.RequestTimedOut => CheckinOutcome.TimedOut,
-        ForwarderError.ResponseBodyCanceled or ForwarderError.RequestCanceled when !context.RequestAborted.IsCancellationRequested => CheckinOutcome.TimedOut,
-        ForwarderError.Request or ForwarderError.ResponseHeaders or ForwarderError.ResponseBodyDestination or ForwarderError.RequestBodyDestination => CheckinOutcome.ConnectionFailed,
-        _ => CheckinOutcome.Completed,
-    };
+        var settings = _settings.Current;
+        var options = _options;
+        return ReferenceEquals(options.Source, settings) ? options : _options = new ProxyOptions(settings);
+    }
 
     private static bool IsUpgrade(HttpRequest request) => request.HttpContext.Features.Get<IHttpUpgradeFeature>()?.IsUpgradableRequest == true;
-
-    /// <summary>The settings one request runs with, swapped whole on reload.</summary>
-    private sealed class Options(MultiplexerSettings settings)
-    {
-        public HttpSettings Http { get; } = settings.Http;
-
-        public TimeSpan CheckoutTimeout { get; } = settings.Pool.CheckoutTimeout;
-
-        public ForwarderRequestConfig RequestConfig { get; } = new()
-        {
-            ActivityTimeout = settings.Http.ProxyTimeout,
-            Version = System.Net.HttpVersion.Version11,
-            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
-        };
-    }
 }

@@ -2,7 +2,7 @@ using Multiplexer.Actors.Pool;
 using Multiplexer.Actors.Workers;
 using Prometheus;
 
-namespace Multiplexer.Host.Admin;
+namespace Multiplexer.Host.Metrics;
 
 /// <summary>
 /// Prometheus metrics. Request metrics are recorded by the proxy endpoint as requests pass; pool
@@ -26,7 +26,7 @@ internal sealed class ProxyMetrics
 
     public ProxyMetrics(CollectorRegistry registry)
     {
-        var factory = Metrics.WithCustomRegistry(registry);
+        var factory = Prometheus.Metrics.WithCustomRegistry(registry);
         var requests = factory.CreateCounter("multiplexer_requests_total", "Proxied requests by response status class.", "code");
         _requests = [.. StatusClasses.Select(c => requests.WithLabels(c))];
         _workerSeconds = factory.CreateHistogram("multiplexer_proxy_duration_seconds", "Time a worker was held by a request.",

@@ -1,19 +1,20 @@
 using Akka.Actor;
 using Akka.Hosting;
-using Multiplexer.Actors.Config;
 using Multiplexer.Actors.Pool;
+using Multiplexer.Host.Hosting;
 
-namespace Multiplexer.Host.Hosting;
+namespace Multiplexer.Host.Warmup;
 
 /// <summary>
 /// Holds the host's start until the first <c>size</c> workers are ready, so that "started" (and
 /// systemd's READY=1) means the pool can serve. Bounded by ready-timeout, and cut short when the pool
 /// fails fast: a broken start command must not keep the admin endpoints, which report it, from coming up.
 /// </summary>
-internal sealed partial class PoolWarmup(IRequiredActor<PoolActor> pool, MultiplexerSettings settings, ILogger<PoolWarmup> log) : IHostedService
+internal sealed partial class PoolWarmup(IRequiredActor<PoolActor> pool, LiveSettings live, ILogger<PoolWarmup> log) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        var settings = live.Current;
         var actor = await pool.GetAsync(cancellationToken);
         var timeout = settings.Service.ReadyTimeout + TimeSpan.FromSeconds(1);
         try

@@ -1,0 +1,60 @@
+using Multiplexer.Actors.Config;
+using Multiplexer.Actors.Ports;
+using Multiplexer.Actors.Processes;
+using Multiplexer.Host.Admin;
+using Multiplexer.Host.Hosting;
+using Multiplexer.Host.Metrics;
+using Multiplexer.Host.Proxy;
+using Multiplexer.Host.Reload;
+using Multiplexer.Host.Warmup;
+
+namespace Multiplexer.Host;
+
+/// <summary>The multiplexer from validated settings: the pre-flight checks, then the host as a list of features.</summary>
+internal static class MultiplexerApp
+{
+    public static async Task<int> RunAsync(MultiplexerSettings settings)
+    {
+        var owner = WorkerOwner.For(settings.SourcePath);
+        var launcher = new WorkerProcessLauncher(owner);
+        var app = Build(settings, launcher);
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Multiplexer");
+        if (new PreFlight(settings, owner, TcpPortProbe.Instance, log).Run() is { } refusal)
+        {
+            await Console.Error.WriteLineAsync(refusal);
+            return ExitCodes.BadConfiguration;
+        }
+        try
+        {
+            await app.RunAsync();
+        }
+        finally
+        {
+            // Backstop: whatever the shutdown path, no worker outlives the multiplexer.
+            launcher.KillAll();
+        }
+        return ExitCodes.Success;
+    }
+
+    private static WebApplication Build(MultiplexerSettings settings, WorkerProcessLauncher launcher)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        LoggingSetup.Configure(builder.Logging, settings.Logging);
+        // Hosted services start in this order: the actor system, the warm-up, then the SIGHUP handler.
+        builder.Services
+            .AddSystemd()
+            .AddSingleton(new LiveSettings(settings))
+            .AddKestrelLimits(settings.Http)
+            .AddActorTopology(settings, launcher)
+            .AddPoolWarmup()
+            .AddPrometheusMetrics()
+            .AddProxy(settings.Http)
+            .AddReload()
+            .AddAdmin(settings.Admin);
+
+        var app = builder.Build();
+        app.MapAdmin(settings.Admin);
+        app.MapProxy();
+        return app;
+    }
+}
