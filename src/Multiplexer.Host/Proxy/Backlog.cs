@@ -33,9 +33,6 @@ internal sealed class Backlog : IDisposable
     /// <summary>Whether <paramref name="length"/> more bytes would be kept in memory now.</summary>
     public bool FitsInMemory(int length) => _fileHead == _fileTail && _memoryBytes + length <= _memoryLimit;
 
-    /// <summary>Whether <paramref name="length"/> bytes could ever be kept in memory.</summary>
-    public bool CouldFitInMemory(int length) => length <= _memoryLimit;
-
     public void Append(ReadOnlySpan<byte> data)
     {
         if (FitsInMemory(data.Length))

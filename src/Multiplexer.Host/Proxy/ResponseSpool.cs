@@ -8,9 +8,10 @@ namespace Multiplexer.Host.Proxy;
 /// The response body the forwarder writes a worker's response into. Each write goes straight to the
 /// client while the client keeps up; once the client falls behind (a flush that would wait), what it has
 /// not yet taken is kept in a <see cref="Backlog"/> (memory up to buffer-memory, then a temporary file)
-/// that one pump sends on in order. The forwarder's writes never wait for the client, so the worker is
-/// free as soon as it has written its response, whatever pace the client reads at. A response that is a
-/// stream by nature bypasses the spool and flows straight to the client, holding its worker.
+/// that one pump sends on in order. The forwarder waits for a client only while it keeps up (see
+/// <see cref="KeepUpRate"/>), so the worker is free as soon as it has written its response, whatever
+/// pace the client reads at. A response that is a stream by nature bypasses the spool and flows straight
+/// to the client, holding its worker.
 /// </summary>
 internal sealed class ResponseSpool : Stream
 {
@@ -31,7 +32,10 @@ internal sealed class ResponseSpool : Stream
     private readonly IHttpResponseBodyFeature _client;
     private readonly PipeWriter _writer;
     private readonly Lock _gate = new();
-    private readonly Backlog _backlog;
+    private readonly int _memoryLimit;
+
+    /// <summary>Made when the client first falls behind: most responses never need one.</summary>
+    private Backlog? _backlog;
 
     /// <summary>Set while the pump owns the client's writer: writes then go to the backlog.</summary>
     private bool _pumping;
@@ -57,7 +61,7 @@ internal sealed class ResponseSpool : Stream
         _clientBody = context.Response.Body;
         _client = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
         _writer = _client.Writer;
-        _backlog = new Backlog(memoryLimit);
+        _memoryLimit = memoryLimit;
         context.Response.Body = this;
     }
 
@@ -87,7 +91,7 @@ internal sealed class ResponseSpool : Stream
         finally
         {
             RestoreClientBody();
-            _backlog.Dispose();
+            _backlog?.Dispose();
         }
     }
 
@@ -153,9 +157,9 @@ internal sealed class ResponseSpool : Stream
         {
             return Route.Direct;
         }
-        if (_spilling || _backlog.FitsInMemory(data.Length) || !_backlog.CouldFitInMemory(data.Length))
+        if (_spilling || _backlog!.FitsInMemory(data.Length))
         {
-            _backlog.Append(data);
+            _backlog!.Append(data);
             return Route.Taken;
         }
         _room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -246,6 +250,7 @@ internal sealed class ResponseSpool : Stream
         }
         lock (_gate)
         {
+            _backlog ??= new Backlog(_memoryLimit);
             _pumping = true;
         }
         // Only this writer's calls and, once the forwarder is done, SendRestAsync touch the pump's task.
@@ -268,7 +273,7 @@ internal sealed class ResponseSpool : Stream
                 int length;
                 lock (_gate)
                 {
-                    if (_backlog.MoveMemoryTo(_writer))
+                    if (_backlog!.MoveMemoryTo(_writer))
                     {
                         length = 0;
                         offset = 0;
@@ -283,7 +288,7 @@ internal sealed class ResponseSpool : Stream
                 }
                 if (length > 0)
                 {
-                    _backlog.CopyFromFile(offset, length, _writer);
+                    _backlog!.CopyFromFile(offset, length, _writer);
                 }
                 flushed = await _writer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             }
