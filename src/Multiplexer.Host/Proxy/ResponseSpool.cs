@@ -9,24 +9,12 @@ namespace Multiplexer.Host.Proxy;
 /// client while the client keeps up; once the client falls behind (a flush that would wait), what it has
 /// not yet taken is kept in a <see cref="Backlog"/> (memory up to buffer-memory, then a temporary file)
 /// that one pump sends on in order. The forwarder waits for a client only while it keeps up (see
-/// <see cref="KeepUpRate"/>), so the worker is free as soon as it has written its response, whatever
-/// pace the client reads at. A response that is a stream by nature bypasses the spool and flows straight
-/// to the client, holding its worker.
+/// <see cref="ClientPace"/>), so the worker is free as soon as it has written its response, whatever
+/// pace the client reads at. A flush is a no-op: each write is flushed as it is made, or by the pump. A
+/// response that is a stream by nature bypasses the spool and flows straight to the client, holding its worker.
 /// </summary>
-internal sealed class ResponseSpool : Stream
+internal sealed class ResponseSpool : WriteOnlyStream
 {
-    /// <summary>
-    /// The slowest pace, in bytes per second, at which a client counts as keeping up: writes wait for it
-    /// while it takes the response at least this fast on average, which a client reading at full speed
-    /// does even on a busy machine; a slower one has the rest of the response spooled instead.
-    /// </summary>
-    private const double KeepUpRate = 20e6;
-
-    private static readonly double TicksPerByte = Stopwatch.Frequency / KeepUpRate;
-
-    /// <summary>How long beyond that writes may wait, for the start of a response.</summary>
-    private static readonly long Slack = Stopwatch.Frequency / 40;
-
     private readonly HttpContext _context;
     private readonly Stream _clientBody;
     private readonly IHttpResponseBodyFeature _client;
@@ -51,9 +39,8 @@ internal sealed class ResponseSpool : Stream
 
     private Task _pump = Task.CompletedTask;
 
-    /// <summary>How many bytes the forwarder has written, and how long its writes have waited for room.</summary>
-    private long _written;
-    private long _waited;
+    /// <summary>Touched only by the forwarder's writes, one at a time.</summary>
+    private ClientPace _pace;
 
     private ResponseSpool(HttpContext context, int memoryLimit)
     {
@@ -97,7 +84,7 @@ internal sealed class ResponseSpool : Stream
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        _written += buffer.Length;
+        _pace.Wrote(buffer.Length);
         Route route;
         Task room;
         lock (_gate)
@@ -111,39 +98,6 @@ internal sealed class ResponseSpool : Stream
             _ => ValueTask.CompletedTask,
         };
     }
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Write(byte[] buffer, int offset, int count) =>
-        WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    /// <summary>Nothing to do: a write is flushed to the client as it is made, or by the pump.</summary>
-    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public override void Flush()
-    {
-    }
-
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     /// <summary>Where a write goes: taken (into the backlog, or dropped), straight to the client, or to wait for room.</summary>
     private Route RouteWrite(ReadOnlySpan<byte> data, out Task room)
@@ -168,25 +122,23 @@ internal sealed class ResponseSpool : Stream
     }
 
     /// <summary>
-    /// Waits for the pump to make room in memory, while the total waited stays within the time the
-    /// forwarding has taken otherwise plus <see cref="Slack"/>: a client that keeps up only briefly
-    /// slows the forwarder and never causes a temporary file; once a wait runs out, the rest of the
-    /// response goes to the file without waiting, so a slow client holds the worker at most that long.
+    /// Waits for the pump to make room in memory while the client keeps up; once a wait runs out, the rest
+    /// of the response goes to the backlog without waiting, whatever the client's pace.
     /// </summary>
     private async ValueTask WaitThenWriteAsync(ReadOnlyMemory<byte> buffer, Task room)
     {
         while (true)
         {
             var waitStart = Stopwatch.GetTimestamp();
-            var allowance = Slack + (long)(_written * TicksPerByte) - _waited;
+            var allowance = _pace.Allowance;
             var roomMade = false;
-            if (allowance > 0)
+            if (allowance > TimeSpan.Zero)
             {
-                var waiting = room.WaitAsync(Stopwatch.GetElapsedTime(0, allowance));
+                var waiting = room.WaitAsync(allowance);
                 await waiting.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 roomMade = waiting.IsCompletedSuccessfully;
             }
-            _waited += Stopwatch.GetTimestamp() - waitStart;
+            _pace.Waited(waitStart);
             Route route;
             lock (_gate)
             {
@@ -295,7 +247,9 @@ internal sealed class ResponseSpool : Stream
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException)
         {
-            // The client went away: the connection is closed, nothing more can reach it.
+            // The client went away, or the temporary file failed: either way the rest cannot reach the
+            // client, and closing the connection keeps a chunked response from looking complete.
+            _context.Abort();
         }
         lock (_gate)
         {
