@@ -129,24 +129,52 @@ function handleCpu(res, query) {
   sendText(res, 200, 'ok\n');
 }
 
-function handleBytes(res, query) {
-  const total = intParam(query, 'n', 0);
-  start(res, 200, { 'content-type': 'application/octet-stream', 'content-length': total });
-  let offset = 0;
+// Writes bytes [from, to) of the pattern, respecting backpressure, then calls done.
+function writePattern(res, from, to, done) {
+  let offset = from;
   const pump = () => {
-    while (offset < total) {
+    while (offset < to) {
       if (res.destroyed) return;
-      const len = Math.min(CHUNK, total - offset);
-      const from = offset % 251;
+      const len = Math.min(CHUNK, to - offset);
+      const at = offset % 251;
       offset += len;
-      if (!res.write(PATTERN.subarray(from, from + len))) {
+      if (!res.write(PATTERN.subarray(at, at + len))) {
         res.once('drain', pump);
         return;
       }
     }
-    res.end();
+    done();
   };
   pump();
+}
+
+function handleBytes(res, query) {
+  const total = intParam(query, 'n', 0);
+  start(res, 200, { 'content-type': 'application/octet-stream', 'content-length': total });
+  writePattern(res, 0, total, () => res.end());
+}
+
+// Responses of /hold waiting for /release to write the rest.
+const held = new Set();
+
+// Like /bytes, but writes only the first `first` bytes (64 KiB by default) until /release is asked
+// for on this worker: a response whose start the worker has written and whose rest it has not.
+function handleHold(res, query) {
+  const total = intParam(query, 'n', 0);
+  const first = Math.min(intParam(query, 'first', CHUNK), total);
+  start(res, 200, { 'content-type': 'application/octet-stream', 'content-length': total });
+  writePattern(res, 0, first, () => {
+    const release = () => writePattern(res, first, total, () => res.end());
+    held.add(release);
+    res.on('close', () => held.delete(release));
+  });
+}
+
+function handleRelease(res) {
+  const released = [...held];
+  held.clear();
+  for (const release of released) release();
+  sendJson(res, 200, { released: released.length });
 }
 
 // Writes format(i) for i = 1..n, the first immediately and then every intervalMs.
@@ -235,6 +263,10 @@ async function route(req, res) {
       return handleCpu(res, query);
     case '/bytes':
       return handleBytes(res, query);
+    case '/hold':
+      return handleHold(res, query);
+    case '/release':
+      return handleRelease(res);
     case '/upload':
       return handleUpload(req, res);
     case '/sse':

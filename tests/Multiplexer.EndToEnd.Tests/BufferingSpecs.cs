@@ -10,8 +10,10 @@ using Xunit.Abstractions;
 namespace Multiplexer.EndToEnd.Tests;
 
 /// <summary>
-/// Bodies are buffered so a worker is held only while it works, never while a client is slow; large
-/// bodies go through a temporary file, not memory; and the body limit is enforced before any worker is taken.
+/// Bodies are buffered so a worker is held only while it works, never while a client is slow: a response
+/// passes straight through to a client that keeps up and is spooled (memory, then a temporary file) only
+/// for one that does not; large bodies go through a temporary file, not memory; and the body limit is
+/// enforced before any worker is taken.
 /// </summary>
 public sealed class BufferingSpecs(ITestOutputHelper output)
 {
@@ -95,6 +97,37 @@ public sealed class BufferingSpecs(ITestOutputHelper output)
         Assert.Equal(head.Value("x-worker-pid"), other.Headers.GetValues("x-worker-pid").Single());
         Assert.Equal(Size, check.Length);
         Assert.Equal(-1, check.FirstMismatch);
+        Assert.Equal(Bodies.PatternSha256(Size), check.Sha256);
+    }
+
+    [Fact]
+    public async Task Should_spool_a_slow_reader_s_response_beyond_buffer_memory_to_a_temporary_file_and_delete_it_after()
+    {
+        // arrange: a 20 MB response, far beyond buffer-memory and every socket buffer, to a client that
+        // reads only the head at first; the multiplexer's temporary directory is a fresh one
+        const long Size = 20_000_000;
+        using var temp = new SpoolDirectory();
+        await using var host = await MultiplexerHost.StartAsync(new HostConfig { Size = 1, MaxOverflow = 0, CheckoutTimeout = "10s" }, environment: temp.Environment);
+        await using var slow = await RawHttpConnection.OpenAsync(host.BaseAddress, receiveBufferSize: 16 * 1024);
+        using var timeout = new CancellationTokenSource(StepTimeout);
+        await slow.SendAsync($"GET /bytes?n={Size} HTTP/1.1\r\nHost: slow.test\r\n\r\n");
+        var head = await slow.ReadHeadAsync(timeout.Token);
+
+        // act: the only worker serves another request, so it has written all of the slow client's response
+        using var other = await host.Client.GetAsync("/");
+        var whileReading = temp.Files();
+        var check = new PatternCheck();
+        await slow.ReadBodyAsync(head, chunk => check.Append(chunk.Span), timeout.Token);
+
+        // assert: what the client had not taken was in one temporary file, which is gone once it has all
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        Assert.Equal(head.Value("x-worker-pid"), other.Headers.GetValues("x-worker-pid").Single());
+        var spool = Assert.Single(whileReading);
+        Assert.StartsWith("multiplexer-response-", spool, StringComparison.Ordinal);
+        Assert.Equal(Size, check.Length);
+        Assert.Equal(-1, check.FirstMismatch);
+        Assert.Equal(Bodies.PatternSha256(Size), check.Sha256);
+        await Eventually.TrueAsync(() => temp.Files().Count == 0, "the temporary file is deleted once the response is sent");
     }
 
     [Fact]

@@ -13,7 +13,7 @@ namespace Multiplexer.Host.Proxy;
 /// <summary>
 /// The catch-all endpoint: receive the request body, check out a worker (waiting at most
 /// checkout-timeout), forward to it, check it back in the moment it has written its response, then let
-/// the client drain the buffered response at its own pace.
+/// the client take the rest of the response at its own pace.
 /// </summary>
 internal sealed class ProxyEndpoint
 {
@@ -79,7 +79,7 @@ internal sealed class ProxyEndpoint
         }
 
         var checkedOut = Stopwatch.GetTimestamp();
-        var buffer = options.Http.ResponseBuffering && !IsUpgrade(request) ? ResponseBuffer.Install(context, options.Http.BufferMemory) : null;
+        var spool = options.Http.ResponseBuffering && !IsUpgrade(request) ? ResponseSpool.Install(context, options.Http.BufferMemory) : null;
         var error = await ForwardAsync(context, lease, options.RequestConfig);
         if (error == ForwarderError.Request && CanRedispatch(context))
         {
@@ -105,12 +105,9 @@ internal sealed class ProxyEndpoint
         {
             LogForwardFailed(context, target, lease, error);
         }
-        if (buffer is not null)
+        if (spool is not null)
         {
-            await using (buffer)
-            {
-                await SendBufferedAsync(context, buffer, error == ForwarderError.None);
-            }
+            await spool.SendRestAsync();
         }
 
         _metrics.RequestServed(context.Response.StatusCode, Stopwatch.GetElapsedTime(checkoutStart, checkedOut), Stopwatch.GetElapsedTime(checkedOut, checkedIn));
@@ -161,18 +158,6 @@ internal sealed class ProxyEndpoint
         {
             var total = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             AccessLog.NotServed(_log, context.Request.Method, target, context.Response.StatusCode, total, reason);
-        }
-    }
-
-    private static async Task SendBufferedAsync(HttpContext context, ResponseBuffer buffer, bool forwarded)
-    {
-        try
-        {
-            await buffer.SendToClientAsync(forwarded, context.RequestAborted);
-        }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException && context.RequestAborted.IsCancellationRequested)
-        {
-            // The client went away while reading; the worker was already free.
         }
     }
 

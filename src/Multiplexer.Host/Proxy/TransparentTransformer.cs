@@ -39,9 +39,9 @@ internal sealed class TransparentTransformer : HttpTransformer
                 httpContext.Response.Headers.Remove(name);
             }
         }
-        if (proxyResponse is not null && IsStreamByNature(proxyResponse) && httpContext.Features.Get<ResponseBuffer>() is { } buffer)
+        if (proxyResponse is not null && IsStreamByNature(proxyResponse) && httpContext.Features.Get<ResponseSpool>() is { } spool)
         {
-            buffer.Bypass();
+            spool.Bypass();
         }
         return proceed;
     }

@@ -49,8 +49,9 @@ public sealed partial class MultiplexerHost : IAsyncDisposable
         }
     }
 
-    public static Task<MultiplexerHost> StartAsync(HostConfig config, bool waitForWorkers = true, string? directory = null) =>
-        StartAsync(Launch(config.ToHocon(), directory: directory), waitForWorkers ? config.Size : 0);
+    /// <param name="environment">Variables to set for the multiplexer (and so its workers) beside the test's own.</param>
+    public static Task<MultiplexerHost> StartAsync(HostConfig config, bool waitForWorkers = true, string? directory = null, IReadOnlyDictionary<string, string>? environment = null) =>
+        StartAsync(Launch(config.ToHocon(), directory: directory, environment: environment), waitForWorkers ? config.Size : 0);
 
     /// <summary>Waits until a launched multiplexer listens and <paramref name="workers"/> workers are ready.</summary>
     public static async Task<MultiplexerHost> StartAsync(MultiplexerHost host, int workers)
@@ -79,7 +80,9 @@ public sealed partial class MultiplexerHost : IAsyncDisposable
     /// <param name="command">A command to put before the config path, such as "run"; none by default.</param>
     /// <param name="directory">Where to write the config file; a fresh temporary directory by default.</param>
     /// <param name="wrapper">A program to start the multiplexer through, such as "nohup"; none by default.</param>
-    public static MultiplexerHost Launch(string config, string fileName = "multiplexer.hocon", string? command = null, string? directory = null, string? wrapper = null)
+    /// <param name="environment">Variables to set for the multiplexer beside the test's own.</param>
+    public static MultiplexerHost Launch(string config, string fileName = "multiplexer.hocon", string? command = null, string? directory = null, string? wrapper = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var tag = Guid.NewGuid().ToString("N");
         directory ??= Directory.CreateTempSubdirectory("multiplexer-test-").FullName;
@@ -102,6 +105,10 @@ public sealed partial class MultiplexerHost : IAsyncDisposable
             info.ArgumentList.Add(command);
         }
         info.ArgumentList.Add(configPath);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
         info.Environment[ProcessTable.TagVariable] = tag;
         var process = Process.Start(info)!;
         var host = new MultiplexerHost(process, directory, tag, configPath);
