@@ -9,6 +9,7 @@ using Multiplexer.Actors.Pool;
 using Multiplexer.Actors.Ports;
 using Multiplexer.Actors.Workers;
 using Multiplexer.Host.Admin;
+using Multiplexer.Host.Logging;
 using Multiplexer.Host.Proxy;
 using Prometheus;
 
