@@ -145,7 +145,7 @@ internal static class MultiplexerApp
             {
                 loggers.LogLevel = LoggingSetup.AkkaLevel(settings.Logging.Level);
                 loggers.ClearLoggers();
-                loggers.AddLoggerFactory();
+                loggers.AddLogger<AkkaLogForwarder>();
             })
             .WithActors((system, registry) =>
             {

@@ -6,7 +6,8 @@ namespace Multiplexer.Host.Logging;
 
 /// <summary>
 /// Formats an entry on the calling thread with the console's own formatter (so lines read as the console
-/// logger's do) and hands its UTF-8 bytes to the batcher.
+/// logger's do) and hands its UTF-8 bytes to the batcher. Akka's lines show the actor that logged as their
+/// category.
 /// </summary>
 internal sealed class BatchedConsoleLogger(string category, ConsoleFormatter formatter, StdoutBatcher batcher, Func<IExternalScopeProvider?> scopes) : ILogger
 {
@@ -32,8 +33,10 @@ internal sealed class BatchedConsoleLogger(string category, ConsoleFormatter for
         {
             return;
         }
+        // One category per actor path would grow the factory's logger cache with every worker ever started.
+        var shown = typeof(TState) == typeof(ActorLogState) ? ((ActorLogState)(object)state!).LogSource : category;
         var text = t_text ??= new StringWriter(new StringBuilder(256));
-        formatter.Write(new LogEntry<TState>(logLevel, category, eventId, state, exception, format), scopes(), text);
+        formatter.Write(new LogEntry<TState>(logLevel, shown, eventId, state, exception, format), scopes(), text);
         var chars = text.GetStringBuilder();
         if (chars.Length == 0)
         {
