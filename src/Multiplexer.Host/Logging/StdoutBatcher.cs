@@ -46,19 +46,19 @@ internal sealed class StdoutBatcher : IDisposable
             if (_stopped)
             {
                 // Past shutdown nothing batches any more: the few last lines go straight out.
-                _output.Write(line);
+                Write(line);
                 return;
             }
-            if (!TryCopyLocked(line))
+            if (TryCopyLocked(line))
             {
-                _onDropped();
+                if (_writerIdle || (_writerLingering && _full.Count > 0))
+                {
+                    Monitor.Pulse(_gate);
+                }
                 return;
-            }
-            if (_writerIdle || (_writerLingering && _full.Count > 0))
-            {
-                Monitor.Pulse(_gate);
             }
         }
+        _onDropped();
     }
 
     /// <summary>Writes what is buffered and stops the writer; waits a bounded time, as stdout may be blocked.</summary>
@@ -148,14 +148,19 @@ internal sealed class StdoutBatcher : IDisposable
     {
         foreach (var (buffer, length) in batch)
         {
-            try
-            {
-                _output.Write(buffer, 0, length);
-            }
-            catch (IOException)
-            {
-                // Nowhere left to report it: stdout itself failed.
-            }
+            Write(buffer.AsSpan(0, length));
+        }
+    }
+
+    private void Write(ReadOnlySpan<byte> bytes)
+    {
+        try
+        {
+            _output.Write(bytes);
+        }
+        catch (IOException)
+        {
+            // Nowhere left to report it: stdout itself failed.
         }
     }
 }
