@@ -96,7 +96,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         Receive<ProcessLaunched>(msg =>
         {
             _process = msg.Process;
-            _log.Info("Worker {0} started: pid {1}, port {2}: {3}", _id, _process.Pid, _port, _process.Launch.Command);
+            _log.Info("Worker {WorkerId} started: pid {Pid}, port {Port}: {Command}", _id, _process.Pid, _port, _process.Launch.Command);
             _pool.Tell(new WorkerStarting(_id, _process.Pid, _port));
             DrainOutput(_process);
             _process.Exited.PipeTo(Self, success: status => new ProcessExited(status));
@@ -123,7 +123,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         Receive<StartDelayElapsed>(_ => BecomeReady());
         Receive<ReadyTimedOut>(_ =>
         {
-            _log.Warning("Worker {0} (pid {1}, port {2}) not ready within {3}: killing it", _id, _process!.Pid, _port, _settings.ReadyTimeout);
+            _log.Warning("Worker {WorkerId} (pid {Pid}, port {Port}) not ready within {ReadyTimeout}: killing it", _id, _process!.Pid, _port, _settings.ReadyTimeout);
             StopWorker(StopCause.FailedToStart, $"not ready within ready-timeout {_settings.ReadyTimeout}");
         });
         ReceiveExit();
@@ -140,13 +140,13 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
             }
             else
             {
-                _log.Warning("Worker {0} (pid {1}) no longer accepts connections on port {2}: recycling it", _id, _process!.Pid, _port);
+                _log.Warning("Worker {WorkerId} (pid {Pid}) no longer accepts connections on port {Port}: recycling it", _id, _process!.Pid, _port);
                 StopWorker(StopCause.Recycled, "stopped accepting connections");
             }
         });
         Receive<RecycleWorker>(msg =>
         {
-            _log.Warning("Worker {0} (pid {1}, port {2}) recycled: {3}", _id, _process!.Pid, _port, msg.Reason);
+            _log.Warning("Worker {WorkerId} (pid {Pid}, port {Port}) recycled: {Reason}", _id, _process!.Pid, _port, msg.Reason);
             StopWorker(StopCause.Recycled, $"recycled: {msg.Reason}");
         });
         Receive<FirstOutput>(_ => { });
@@ -160,7 +160,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         Receive<ProcessExited>(msg =>
         {
             _exit = msg.Status;
-            _log.Warning("Worker {0} (pid {1}, port {2}) exited: {3}", _id, _process!.Pid, _port, msg.Status);
+            _log.Warning("Worker {WorkerId} (pid {Pid}, port {Port}) exited: {ExitStatus}", _id, _process!.Pid, _port, msg.Status);
             if (_outputDrained)
             {
                 StopWorker(StopCause.Exited, $"exited with {msg.Status}");
@@ -191,7 +191,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
     {
         Timers.CancelAll();
         _ready = true;
-        _log.Info("Worker {0} ready: pid {1}, port {2}, {3:F0} ms after start", _id, _process!.Pid, _port, (DateTimeOffset.UtcNow - _process.StartedAt).TotalMilliseconds);
+        _log.Info("Worker {WorkerId} ready: pid {Pid}, port {Port}, {ReadyMs:F0} ms after start", _id, _process!.Pid, _port, (DateTimeOffset.UtcNow - _process.StartedAt).TotalMilliseconds);
         _pool.Tell(new WorkerReady(_id, _process.Pid, _port));
         Become(Ready);
     }
@@ -256,7 +256,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
     {
         var self = Self;
         var log = _log;
-        var prefix = $"[worker {_id} pid {process.Pid}]";
+        var (id, pid) = (_id, process.Pid);
         var firstSeen = false;
         Lines(process.StandardOutput).Select(line => (Stream: "stdout", Line: line))
             .Merge(Lines(process.StandardError).Select(line => (Stream: "stderr", Line: line)))
@@ -272,7 +272,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
                     self.Tell(new ErrorOutput(item.Line));
                 }
                 var line = item.Line.Length > MaxLoggedLineLength ? item.Line[..MaxLoggedLineLength] + "…" : item.Line;
-                log.Info("{0} {1}: {2}", prefix, item.Stream, line);
+                log.Info("[worker {WorkerId} pid {Pid}] {Stream}: {Line}", id, pid, item.Stream, line);
             }, Context.Materializer())
             .ContinueWith(_ => self.Tell(OutputDrained.Instance), TaskScheduler.Default);
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Multiplexer.EndToEnd.Tests.Infrastructure;
 using Xunit;
@@ -56,6 +57,22 @@ public sealed partial class LoggingSpecs
 
         Assert.Contains(" info: akka://multiplexer/user/pool/worker-1/process[0] Worker 1 ready: pid ", ready);
         Assert.DoesNotContain(host.Lines, l => l.Contains("[INFO][", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Should_give_the_worker_id_and_pid_of_an_actor_line_as_json_fields()
+    {
+        await using var host = await MultiplexerHost.StartAsync(new HostConfig { Size = 1, Extra = "multiplexer.logging { format = json }" });
+
+        var ready = await host.WaitForLogAsync(l => l.Contains("Worker 1 ready", StringComparison.Ordinal));
+
+        using var entry = JsonDocument.Parse(ready);
+        var state = entry.RootElement.GetProperty("State");
+        Assert.Equal("akka://multiplexer/user/pool/worker-1/process", entry.RootElement.GetProperty("Category").GetString());
+        Assert.Equal(1, state.GetProperty("WorkerId").GetInt32());
+        var pid = state.GetProperty("Pid").GetInt32();
+        var port = state.GetProperty("Port").GetInt32();
+        Assert.StartsWith($"Worker 1 ready: pid {pid}, port {port}, ", entry.RootElement.GetProperty("Message").GetString());
     }
 
     private static async Task<IReadOnlyList<HttpStatusCode>> SendAsync(HttpClient client, string target, int count)
