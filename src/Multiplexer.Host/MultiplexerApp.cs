@@ -3,6 +3,7 @@ using Multiplexer.Actors.Ports;
 using Multiplexer.Actors.Processes;
 using Multiplexer.Host.Admin;
 using Multiplexer.Host.Hosting;
+using Multiplexer.Host.Logging;
 using Multiplexer.Host.Metrics;
 using Multiplexer.Host.Proxy;
 using Multiplexer.Host.Reload;

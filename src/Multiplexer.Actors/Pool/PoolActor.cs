@@ -169,7 +169,7 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
         worker.RequestLimit = _recycle.RequestLimit();
         if (_crashLoop.WorkerReady())
         {
-            _log.Info("Worker {0} is ready: the service recovered, requests are served again", worker.Id);
+            _log.Info("Worker {WorkerId} is ready: the service recovered, requests are served again", worker.Id);
         }
         foreach (var replaced in _workers.Values.Where(w => w.Replacement == worker && w.State is PooledWorkerState.Idle or PooledWorkerState.Starting).ToList())
         {
@@ -179,7 +179,7 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
         if (!_warm && _workers.Values.Count(w => w.ReadySince is not null) >= _settings.Size)
         {
             _warm = true;
-            _log.Info("Pool warm: {0} workers ready", _settings.Size);
+            _log.Info("Pool warm: {Size} workers ready", _settings.Size);
             ReplyToWarmWaiters(failure: null);
         }
     }
@@ -242,7 +242,7 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
             return;
         }
         var failure = _crashLoop.Failure!;
-        _log.Error("Failing fast: {0}", failure);
+        _log.Error("Failing fast: {Failure}", failure);
         foreach (var waiter in _waiting)
         {
             waiter.Reply.TrySetException(new CheckoutRejectedException(CheckoutRejection.ServiceFailing, failure));
@@ -275,7 +275,7 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
         }
         if (worker.State != PooledWorkerState.Retiring)
         {
-            _log.Error("Worker slot {0} terminated unexpectedly; starting a replacement", worker.Id);
+            _log.Error("Worker slot {WorkerId} terminated unexpectedly; starting a replacement", worker.Id);
             if (ActiveCount < _settings.Size)
             {
                 StartSlot();
@@ -293,11 +293,11 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
         if (msg.RollWorkers)
         {
             _generation++;
-            _log.Info("Configuration reloaded: replacing {0} workers one at a time", _workers.Values.Count(w => w.State != PooledWorkerState.Retiring));
+            _log.Info("Configuration reloaded: replacing {Workers} workers one at a time", _workers.Values.Count(w => w.State != PooledWorkerState.Retiring));
         }
         else
         {
-            _log.Info("Configuration reloaded: size {0}, max-overflow {1}, strategy {2}", _settings.Size, _settings.MaxOverflow, _settings.Strategy);
+            _log.Info("Configuration reloaded: size {Size}, max-overflow {MaxOverflow}, strategy {Strategy}", _settings.Size, _settings.MaxOverflow, _settings.Strategy);
         }
         while (ActiveCount < _settings.Size)
         {
@@ -345,7 +345,7 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
             Sender.Tell(PoolStopped.Instance);
             return;
         }
-        _log.Info("Stopping {0} workers", _workers.Count);
+        _log.Info("Stopping {Workers} workers", _workers.Count);
         foreach (var worker in _workers.Values)
         {
             worker.State = PooledWorkerState.Retiring;
@@ -414,7 +414,7 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
         while (wanted-- > 0 && ActiveCount < _settings.MaxWorkers)
         {
             var id = StartSlot();
-            _log.Info("All workers busy with {0} waiting: started temporary worker {1} ({2} of {3})", _waiting.Count, id, ActiveCount, _settings.MaxWorkers);
+            _log.Info("All workers busy with {Waiting} waiting: started temporary worker {WorkerId} ({Active} of {MaxWorkers})", _waiting.Count, id, ActiveCount, _settings.MaxWorkers);
         }
     }
 
@@ -457,7 +457,7 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
         RemoveFromIdle(worker);
         worker.State = PooledWorkerState.Retiring;
         _history.Retired();
-        _log.Info("Retiring worker {0} (pid {1}, port {2}): {3}", worker.Id, worker.Pid, worker.Port, reason);
+        _log.Info("Retiring worker {WorkerId} (pid {Pid}, port {Port}): {Reason}", worker.Id, worker.Pid, worker.Port, reason);
         Context.Stop(worker.Slot);
         if (!Stopping)
         {
@@ -480,11 +480,11 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
         if (staying < _settings.Size)
         {
             worker.Replacement = _workers[StartSlot()];
-            _log.Info("Worker {0} is to be recycled ({1}); worker {2} starts to take its place", worker.Id, reason, worker.Replacement.Id);
+            _log.Info("Worker {WorkerId} is to be recycled ({Reason}); worker {ReplacementId} starts to take its place", worker.Id, reason, worker.Replacement.Id);
         }
         else
         {
-            _log.Info("Worker {0} is to be recycled ({1})", worker.Id, reason);
+            _log.Info("Worker {WorkerId} is to be recycled ({Reason})", worker.Id, reason);
         }
     }
 

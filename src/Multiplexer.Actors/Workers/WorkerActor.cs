@@ -93,7 +93,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         Receive<ProcessLaunched>(msg =>
         {
             _process = msg.Process;
-            _log.Info("Worker {0} started: pid {1}, port {2}: {3}", _id, _process.Pid, _port, _process.Launch.Command);
+            _log.Info("Worker {WorkerId} started: pid {Pid}, port {Port}: {Command}", _id, _process.Pid, _port, _process.Launch.Command);
             _pool.Tell(new WorkerStarting(_id, _process.Pid, _port, _process.Pgid));
             DrainOutput(_process);
             _process.Exited.PipeTo(Self, success: status => new ProcessExited(status));
@@ -120,7 +120,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         Receive<StartDelayElapsed>(_ => BecomeReady());
         Receive<ReadyTimedOut>(_ =>
         {
-            _log.Warning("Worker {0} (pid {1}, port {2}) not ready within {3}: killing it", _id, _process!.Pid, _port, _settings.ReadyTimeout);
+            _log.Warning("Worker {WorkerId} (pid {Pid}, port {Port}) not ready within {ReadyTimeout}: killing it", _id, _process!.Pid, _port, _settings.ReadyTimeout);
             StopWorker(StopCause.FailedToStart, $"not ready within ready-timeout {_settings.ReadyTimeout}");
         });
         ReceiveExit();
@@ -137,13 +137,13 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
             }
             else
             {
-                _log.Warning("Worker {0} (pid {1}) no longer accepts connections on port {2}: recycling it", _id, _process!.Pid, _port);
+                _log.Warning("Worker {WorkerId} (pid {Pid}) no longer accepts connections on port {Port}: recycling it", _id, _process!.Pid, _port);
                 StopWorker(StopCause.Recycled, "stopped accepting connections");
             }
         });
         Receive<RecycleWorker>(msg =>
         {
-            _log.Warning("Worker {0} (pid {1}, port {2}) recycled: {3}", _id, _process!.Pid, _port, msg.Reason);
+            _log.Warning("Worker {WorkerId} (pid {Pid}, port {Port}) recycled: {Reason}", _id, _process!.Pid, _port, msg.Reason);
             StopWorker(StopCause.Recycled, $"recycled: {msg.Reason}");
         });
         Receive<FirstOutput>(_ => { });
@@ -157,7 +157,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         Receive<ProcessExited>(msg =>
         {
             _exit = msg.Status;
-            _log.Warning("Worker {0} (pid {1}, port {2}) exited: {3}", _id, _process!.Pid, _port, msg.Status);
+            _log.Warning("Worker {WorkerId} (pid {Pid}, port {Port}) exited: {ExitStatus}", _id, _process!.Pid, _port, msg.Status);
             if (_outputDrained)
             {
                 StopWorker(StopCause.Exited, $"exited with {msg.Status}");
@@ -188,7 +188,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
     {
         Timers.CancelAll();
         _ready = true;
-        _log.Info("Worker {0} ready: pid {1}, port {2}, {3:F0} ms after start", _id, _process!.Pid, _port, (DateTimeOffset.UtcNow - _process.StartedAt).TotalMilliseconds);
+        _log.Info("Worker {WorkerId} ready: pid {Pid}, port {Port}, {ReadyMs:F0} ms after start", _id, _process!.Pid, _port, (DateTimeOffset.UtcNow - _process.StartedAt).TotalMilliseconds);
         _pool.Tell(new WorkerReady(_id, _process.Pid, _port, _process.Pgid));
         Become(Ready);
     }

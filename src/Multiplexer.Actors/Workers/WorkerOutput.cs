@@ -20,7 +20,7 @@ internal static class WorkerOutput
     public static Task Drain(int workerId, WorkerProcess process, ILoggingAdapter log, IMaterializer materializer,
         Action firstStdoutLine, Action<string> stderrLine)
     {
-        var prefix = $"[worker {workerId} pid {process.Pid}]";
+        var pid = process.Pid;
         var firstSeen = false;
         return Lines(process.StandardOutput).Select(line => (Stream: "stdout", Line: line))
             .Merge(Lines(process.StandardError).Select(line => (Stream: "stderr", Line: line)))
@@ -36,7 +36,7 @@ internal static class WorkerOutput
                     stderrLine(item.Line);
                 }
                 var line = item.Line.Length > MaxLoggedLineLength ? item.Line[..MaxLoggedLineLength] + "…" : item.Line;
-                log.Info("{0} {1}: {2}", prefix, item.Stream, line);
+                log.Info("[worker {WorkerId} pid {Pid}] {Stream}: {Line}", workerId, pid, item.Stream, line);
             }, materializer);
     }
 

@@ -46,7 +46,7 @@ public sealed class WorkerSupervisor : ReceiveActor, IWithTimers
     protected override SupervisorStrategy SupervisorStrategy() =>
         new OneForOneStrategy(ex =>
         {
-            _log.Error(ex, "Worker {0} failed unexpectedly", _id);
+            _log.Error(ex, "Worker {WorkerId} failed unexpectedly", _id);
             return Directive.Stop;
         });
 
@@ -66,7 +66,7 @@ public sealed class WorkerSupervisor : ReceiveActor, IWithTimers
         }
         _crashes++;
         var delay = Delay(_backoff, _crashes);
-        _log.Info("Worker {0} restarts in {1:F0} ms (restart {2} in a row)", _id, delay.TotalMilliseconds, _crashes);
+        _log.Info("Worker {WorkerId} restarts in {DelayMs:F0} ms (restart {Restarts} in a row)", _id, delay.TotalMilliseconds, _crashes);
         Timers.StartSingleTimer(RestartWorker.Instance, RestartWorker.Instance, delay);
     }
 

@@ -4,6 +4,7 @@ using Multiplexer.Actors.Config;
 using Multiplexer.Actors.Pool;
 using Multiplexer.Actors.Ports;
 using Multiplexer.Actors.Processes;
+using Multiplexer.Host.Logging;
 
 namespace Multiplexer.Host.Hosting;
 
@@ -37,7 +38,7 @@ internal static class ActorTopology
             {
                 loggers.LogLevel = LoggingSetup.AkkaLevel(settings.Logging.Level);
                 loggers.ClearLoggers();
-                loggers.AddLoggerFactory();
+                loggers.AddLogger<AkkaLogForwarder>();
             })
             .WithActors((system, registry) =>
             {

@@ -81,8 +81,9 @@ public sealed partial class MultiplexerHost : IAsyncDisposable
     /// <param name="directory">Where to write the config file; a fresh temporary directory by default.</param>
     /// <param name="wrapper">A program to start the multiplexer through, such as "nohup"; none by default.</param>
     /// <param name="environment">Variables to set for the multiplexer beside the test's own.</param>
+    /// <param name="readStdout">False leaves stdout a pipe nobody reads, which fills and blocks its writer; stderr is still read.</param>
     public static MultiplexerHost Launch(string config, string fileName = "multiplexer.hocon", string? command = null, string? directory = null, string? wrapper = null,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null, bool readStdout = true)
     {
         var tag = Guid.NewGuid().ToString("N");
         directory ??= Directory.CreateTempSubdirectory("multiplexer-test-").FullName;
@@ -112,7 +113,7 @@ public sealed partial class MultiplexerHost : IAsyncDisposable
         info.Environment[ProcessTable.TagVariable] = tag;
         var process = Process.Start(info)!;
         var host = new MultiplexerHost(process, directory, tag, configPath);
-        host._output = Task.WhenAll(host.PumpAsync(process.StandardOutput), host.PumpAsync(process.StandardError));
+        host._output = Task.WhenAll(readStdout ? host.PumpAsync(process.StandardOutput) : Task.CompletedTask, host.PumpAsync(process.StandardError));
         return host;
     }
 

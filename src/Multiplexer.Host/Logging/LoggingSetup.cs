@@ -1,15 +1,21 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging.Console;
 using Multiplexer.Actors.Config;
 
-namespace Multiplexer.Host.Hosting;
+namespace Multiplexer.Host.Logging;
 
-/// <summary>Console logging as configured: one line per entry as text, as JSON, or in systemd's format under systemd.</summary>
+/// <summary>
+/// Logging: one pipeline for the host's, the access log's and Akka's lines, written to stdout in batches.
+/// Configured here: one line per entry as text, as JSON, or in systemd's format under systemd.
+/// </summary>
 internal static class LoggingSetup
 {
     public static void Configure(ILoggingBuilder logging, LoggingSettings settings)
     {
         logging.ClearProviders();
+        // The console logger's registration brings its formatters and their options; its provider,
+        // which wakes a thread and writes for every line, is replaced by the batched one.
         if (settings.Format == LogFormat.Json)
         {
             logging.AddJsonConsole(o =>
@@ -34,6 +40,8 @@ internal static class LoggingSetup
                 o.ColorBehavior = LoggerColorBehavior.Disabled;
             });
         }
+        logging.Services.RemoveAll<ILoggerProvider>();
+        logging.Services.AddSingleton<ILoggerProvider, BatchedConsoleLoggerProvider>();
         logging.SetMinimumLevel(MinimumLevel(settings.Level));
         // The forwarder logs two lines per request at Information; the access log says it in one.
         logging.AddFilter("Yarp", LogLevel.Warning);
