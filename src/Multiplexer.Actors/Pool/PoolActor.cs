@@ -18,6 +18,8 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<int, PooledWorker> _workers = [];
     private readonly Dictionary<IActorRef, PooledWorker> _bySlot = [];
+    private readonly Dictionary<int, IActorRef> _slots = [];
+    private readonly Dictionary<int, IActorRef> _processes = [];
 
     // Least recently used first: fifo checks out from the front, lifo from the back.
     private readonly LinkedList<PooledWorker> _idle = new();
@@ -131,11 +133,10 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
                 break;
             case CheckinOutcome.ConnectionFailed:
                 worker.State = PooledWorkerState.Checking;
-                worker.Process!.Tell(CheckWorkerHealth.Instance);
+                _processes[worker.Id].Tell(CheckWorkerHealth.Instance);
                 break;
             case CheckinOutcome.TimedOut:
-                worker.Process!.Tell(new RecycleWorker("no answer within proxy-timeout"));
-                worker.Process = null;
+                _processes[worker.Id].Tell(new RecycleWorker("no answer within proxy-timeout"));
                 worker.State = PooledWorkerState.Starting;
                 break;
         }
@@ -158,12 +159,13 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
         {
             return;
         }
-        worker.Process = Sender;
+        worker.Incarnation = msg.Incarnation;
+        _processes[worker.Id] = Sender;
         worker.Pid = msg.Pid;
         worker.Port = msg.Port;
         worker.ReadySince = DateTimeOffset.UtcNow;
         worker.ServedSinceReady = 0;
-        worker.RequestLimit = _recycle.RequestLimit();
+        worker.RequestLimit = _recycle.RequestLimit(Random.Shared);
         if (_crashLoop.WorkerReady())
         {
             _log.Info("Worker {0} is ready: the service recovered, requests are served again", worker.Id);
@@ -207,12 +209,12 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
         {
             return;
         }
-        _history.Stopped(msg);
+        _history.Stopped(msg, DateTimeOffset.UtcNow);
         if (msg.Exit is not null)
         {
             worker.LastExit = msg.Exit.ToString();
         }
-        if (worker.State == PooledWorkerState.Retiring || (worker.Process is not null && !worker.Process.Equals(Sender)))
+        if (worker.State == PooledWorkerState.Retiring || msg.Incarnation < worker.Incarnation)
         {
             return;
         }
@@ -223,7 +225,7 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
         worker.Restarts++;
         RemoveFromIdle(worker);
         worker.State = PooledWorkerState.Starting;
-        worker.Process = null;
+        worker.Incarnation = msg.Incarnation;
         worker.ReadySince = null;
     }
 
@@ -346,7 +348,7 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
         foreach (var worker in _workers.Values)
         {
             worker.State = PooledWorkerState.Retiring;
-            Context.Stop(worker.Slot);
+            Context.Stop(_slots[worker.Id]);
         }
     }
 
@@ -455,7 +457,7 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
         worker.State = PooledWorkerState.Retiring;
         _history.Retired();
         _log.Info("Retiring worker {0} (pid {1}, port {2}): {3}", worker.Id, worker.Pid, worker.Port, reason);
-        Context.Stop(worker.Slot);
+        Context.Stop(_slots[worker.Id]);
         if (!Stopping)
         {
             RollNext();
@@ -506,7 +508,8 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
         var id = _nextId++;
         var slot = Context.ActorOf(_slotProps(id, Self), $"worker-{id}");
         Context.Watch(slot);
-        var worker = new PooledWorker(id, slot, _generation);
+        var worker = new PooledWorker(id, _generation);
+        _slots[id] = slot;
         _workers[id] = worker;
         _bySlot[slot] = worker;
         return id;

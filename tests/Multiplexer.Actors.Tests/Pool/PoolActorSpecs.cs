@@ -230,7 +230,7 @@ public sealed class PoolActorSpecs : TestKit
         var next = Checkout(pool);
         await StatusAsync(pool);
         Assert.False(next.IsCompleted, "an unchecked worker must not be lent");
-        pool.Tell(new WorkerHealthy(worker.Id), worker.Probe);
+        pool.Tell(new WorkerHealthy(worker.Id, 1), worker.Probe);
         Assert.Equal(worker.Id, (await next.WaitAsync(TimeSpan.FromSeconds(3))).WorkerId);
     }
 
@@ -245,9 +245,9 @@ public sealed class PoolActorSpecs : TestKit
 
         await worker.Probe.ExpectMsgAsync<RecycleWorker>();
         var next = Checkout(pool);
-        pool.Tell(new WorkerStopped(worker.Id, StopCause.Recycled, "recycled", new ExitStatus(143)), worker.Probe);
+        pool.Tell(new WorkerStopped(worker.Id, 1, StopCause.Recycled, "recycled", new ExitStatus(143)), worker.Probe);
         var reborn = CreateTestProbe();
-        pool.Tell(new WorkerReady(worker.Id, 4242, 20_999), reborn);
+        pool.Tell(new WorkerReady(worker.Id, 2, 4242, 20_999), reborn);
         var nextLease = await next.WaitAsync(TimeSpan.FromSeconds(3));
         Assert.Equal(20_999, nextLease.Port);
     }
@@ -258,7 +258,7 @@ public sealed class PoolActorSpecs : TestKit
         var pool = CreatePool(Settings(size: 1));
         var worker = await ReadyWorkerAsync(pool);
         var lease = await CheckoutAsync(pool);
-        pool.Tell(new WorkerStopped(worker.Id, StopCause.Exited, "exited", new ExitStatus(137)), worker.Probe);
+        pool.Tell(new WorkerStopped(worker.Id, 1, StopCause.Exited, "exited", new ExitStatus(137)), worker.Probe);
 
         pool.Tell(new Checkin(lease, CheckinOutcome.Completed));
 
@@ -297,7 +297,7 @@ public sealed class PoolActorSpecs : TestKit
         var waiting = Checkout(pool);
         for (var i = 0; i < 3; i++)
         {
-            pool.Tell(new WorkerStopped(id, StopCause.Exited, "exited with exit code 1", new ExitStatus(1), WasReady: false, LastErrors: ["Error: Cannot find module 'app.js'"]));
+            pool.Tell(new WorkerStopped(id, i + 1, StopCause.Exited, "exited with exit code 1", new ExitStatus(1), WasReady: false, LastErrors: ["Error: Cannot find module 'app.js'"]));
         }
 
         // act
@@ -311,7 +311,7 @@ public sealed class PoolActorSpecs : TestKit
         Assert.NotNull((await StatusAsync(pool)).Failure);
 
         // and once a worker is ready again, requests are served
-        MakeReady(pool, id);
+        MakeReady(pool, id, incarnation: 4);
         await CheckoutAsync(pool);
         Assert.Null((await StatusAsync(pool)).Failure);
     }
@@ -323,7 +323,7 @@ public sealed class PoolActorSpecs : TestKit
         var worker = await ReadyWorkerAsync(pool);
         for (var i = 0; i < 3; i++)
         {
-            pool.Tell(new WorkerStopped(worker.Id, StopCause.Exited, "exited", new ExitStatus(1), WasReady: true), worker.Probe);
+            pool.Tell(new WorkerStopped(worker.Id, i + 1, StopCause.Exited, "exited", new ExitStatus(1), WasReady: true), worker.Probe);
         }
 
         var waiting = Checkout(pool);
@@ -385,10 +385,10 @@ public sealed class PoolActorSpecs : TestKit
     /// <summary>Waits for the pool to start a slot, then plays its worker announcing itself ready.</summary>
     private async Task<FakeWorker> ReadyWorkerAsync(IActorRef pool) => MakeReady(pool, (await _slots.ExpectMsgAsync<SlotStarted>()).Id);
 
-    private FakeWorker MakeReady(IActorRef pool, int id)
+    private FakeWorker MakeReady(IActorRef pool, int id, int incarnation = 1)
     {
         var probe = CreateTestProbe();
-        pool.Tell(new WorkerReady(id, 1000 + id, 20_000 + id), probe);
+        pool.Tell(new WorkerReady(id, incarnation, 1000 + id, 20_000 + id), probe);
         return new FakeWorker(id, probe);
     }
 
