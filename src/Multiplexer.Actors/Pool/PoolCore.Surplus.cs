@@ -45,7 +45,7 @@ internal sealed partial class PoolCore
         {
             var eligible = _idle.Where(w => now - w.IdleSince >= _settings.OverflowIdleTimeout).ToList();
             var candidate = eligible.FirstOrDefault(w => w.RecycleReason is not null)
-                ?? (_settings.Strategy == PoolStrategy.Fifo ? eligible.MinBy(w => w.ReadySince) : eligible.MaxBy(w => w.ReadySince));
+                ?? (_settings.Strategy == PoolStrategy.Fifo ? eligible.MinBy(StartOrder) : eligible.MaxBy(StartOrder));
             if (candidate is null)
             {
                 ScheduleRetirementCheck(_idle.Longest!.IdleSince + _settings.OverflowIdleTimeout);
@@ -56,6 +56,9 @@ internal sealed partial class PoolCore
                 : $"{_settings.Strategy.ToString().ToLowerInvariant()}: {ActiveCount} workers for size {_settings.Size}");
         }
     }
+
+    // Ready time, then id for workers ready at the same moment: ids go up as slots start.
+    private static (DateTimeOffset?, int) StartOrder(PooledWorker worker) => (worker.ReadySince, worker.Id);
 
     /// <summary>Asks for a check at <paramref name="at"/> unless one comes sooner anyway: it would look again and ask anew.</summary>
     private void ScheduleRetirementCheck(DateTimeOffset at)

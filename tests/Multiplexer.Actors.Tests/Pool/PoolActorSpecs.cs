@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
+using Microsoft.Extensions.Time.Testing;
 using Multiplexer.Actors.Config;
 using Multiplexer.Actors.Pool;
 using Multiplexer.Actors.Workers;
@@ -11,6 +12,9 @@ namespace Multiplexer.Actors.Tests.Pool;
 public sealed class PoolActorSpecs : TestKit
 {
     private readonly TestProbe _slots;
+
+    // The pool's clock: overflow-idle-timeout and recycling go by it; time stands still until a spec moves it.
+    private readonly FakeTimeProvider _clock = new();
 
     public PoolActorSpecs()
     {
@@ -141,8 +145,11 @@ public sealed class PoolActorSpecs : TestKit
 
         pool.Tell(new Checkin(first, CheckinOutcome.Completed));
         pool.Tell(new Checkin(second, CheckinOutcome.Completed));
+        await StatusAsync(pool);
+        _clock.Advance(TimeSpan.FromMilliseconds(1499));
 
         await _slots.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(250));
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
         await _slots.ExpectMsgAsync<SlotStopped>(TimeSpan.FromSeconds(3));
     }
 
@@ -379,7 +386,8 @@ public sealed class PoolActorSpecs : TestKit
     private IActorRef CreatePool(PoolSettings settings, RecycleSettings? recycle = null)
     {
         var observer = _slots.Ref;
-        return Sys.ActorOf(Props.Create(() => new PoolActor(settings, (id, _) => FakeSlot.Props(id, observer), recycle)));
+        var clock = _clock;
+        return Sys.ActorOf(Props.Create(() => new PoolActor(settings, (id, _) => FakeSlot.Props(id, observer), recycle, clock)));
     }
 
     /// <summary>Waits for the pool to start a slot, then plays its worker announcing itself ready.</summary>
