@@ -106,7 +106,7 @@ public sealed partial class ChaosSpecs(ITestOutputHelper output)
             {
                 break;
             }
-            // The ready line names the worker's shell, which leads the worker's process group; the service is the node process in that group.
+            // The ready line names the worker's process, which leads the worker's process group: here node itself, as the shell execs it.
             var lines = host.Lines;
             for (; scanned < lines.Count; scanned++)
             {

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using Multiplexer.Actors.Workers;
+using Multiplexer.Actors.Processes;
 using Multiplexer.EndToEnd.Tests.Infrastructure;
 using Xunit;
 
@@ -41,7 +41,7 @@ public sealed class LifecycleSpecs
         // assert: the in-flight response completed, the exit was clean, and nothing survived
         Assert.Contains("data: event 2", rest);
         Assert.Equal(0, await exit);
-        Assert.True(processes.Count >= 5, $"expected 2 shells, 2 services and a grandchild, saw {processes.Count}");
+        Assert.True(processes.Count >= 5, $"expected 2 services, 2 watchdogs and a grandchild, saw {processes.Count}");
         await Eventually.TrueAsync(() => processes.All(pid => !ProcessTable.IsAlive(pid)), "every worker process and child is gone");
     }
 
@@ -112,8 +112,8 @@ public sealed class LifecycleSpecs
         // arrange: a process an earlier run of this configuration started, which escaped its worker's group
         var directory = Directory.CreateTempSubdirectory("multiplexer-test-").FullName;
         var owner = WorkerOwner.For(Path.Combine(directory, "multiplexer.hocon"));
-        using var leftover = Sleeper("escaped-worker", new Dictionary<string, string> { [WorkerProcessLauncher.OwnerVariable] = owner });
-        using var stranger = Sleeper("someone-else", new Dictionary<string, string> { [WorkerProcessLauncher.OwnerVariable] = "another-config" });
+        using var leftover = Sleeper("escaped-worker", new Dictionary<string, string> { [WorkerOwner.Variable] = owner });
+        using var stranger = Sleeper("someone-else", new Dictionary<string, string> { [WorkerOwner.Variable] = "another-config" });
         try
         {
             // act

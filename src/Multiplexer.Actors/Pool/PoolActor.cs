@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Multiplexer.Actors.Config;
+using Multiplexer.Actors.Processes;
 using Multiplexer.Actors.Workers;
 
 namespace Multiplexer.Actors.Pool;
@@ -99,7 +100,7 @@ public sealed class PoolActor : ReceiveActor
                     break;
                 case ScanMemory scan:
                     // Walking /proc takes milliseconds: off the pool's thread, the result comes back as a message.
-                    Task.Run(() => ProcessGroupMemory.RssBytes(scan.ProcessGroups))
+                    Task.Run(() => ProcessGroupUsage.RssBytes(scan.ProcessGroups))
                         .PipeTo(Self, success: rss => new MemoryScanned(rss), failure: _ => new MemoryScanned(new Dictionary<int, long>()));
                     break;
                 case AnswerWarmWaiters answer:

@@ -31,6 +31,7 @@ internal sealed partial class PoolCore
         if (HeardFrom(starting.WorkerId, starting.Incarnation) is { } worker)
         {
             worker.Pid = starting.Pid;
+            worker.Pgid = starting.Pgid;
             worker.Port = starting.Port;
             worker.StartedAt = Now;
         }
@@ -44,6 +45,7 @@ internal sealed partial class PoolCore
             return Decided();
         }
         worker.Pid = ready.Pid;
+        worker.Pgid = ready.Pgid;
         worker.Port = ready.Port;
         worker.ReadySince = Now;
         worker.ServedSinceReady = 0;
@@ -157,7 +159,7 @@ internal sealed partial class PoolCore
         var waiting = _waiting.LiveCount();
         var workers = _workers.Values
             .OrderBy(w => w.Id)
-            .Select(w => new WorkerStatus(w.Id, w.State.ToString().ToLowerInvariant(), w.Pid, w.Port, w.StartedAt, w.Served, w.Restarts, w.LastExit))
+            .Select(w => new WorkerStatus(w.Id, w.State.ToString().ToLowerInvariant(), w.Pid, w.Pgid, w.Port, w.StartedAt, w.Served, w.Restarts, w.LastExit))
             .ToList();
         return new PoolStatus(_settings.Size, _settings.MaxOverflow, _settings.Strategy,
             workers.Count(w => w.State == "idle"), workers.Count(w => w.State == "busy"), workers.Count(w => w.State == "starting"),

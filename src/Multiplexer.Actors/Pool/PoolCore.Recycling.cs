@@ -52,12 +52,12 @@ internal sealed partial class PoolCore
         {
             // Walking /proc takes milliseconds: it happens away from the pool, which hears back in MemoryScanned.
             _scanningMemory = true;
-            Decide(new ScanMemory([.. RecycleCandidates().Select(w => w.Pid!.Value)]));
+            Decide(new ScanMemory([.. RecycleCandidates().Select(w => w.Pgid!.Value)]));
         }
         return Decided();
     }
 
-    /// <summary>The RSS of each worker's process group, measured for <see cref="ScanMemory"/>.</summary>
+    /// <summary>The RSS of each worker's process group, by process group id, measured for <see cref="ScanMemory"/>.</summary>
     public IReadOnlyList<PoolDecision> MemoryScanned(IReadOnlyDictionary<int, long> rssBytes)
     {
         _scanningMemory = false;
@@ -70,7 +70,7 @@ internal sealed partial class PoolCore
         var now = Now;
         foreach (var worker in RecycleCandidates().ToList())
         {
-            MarkForRecycling(worker, _recycle.Reason(worker, now, rssBytes?.GetValueOrDefault(worker.Pid!.Value)));
+            MarkForRecycling(worker, _recycle.Reason(worker, now, rssBytes?.GetValueOrDefault(worker.Pgid!.Value)));
             if (worker.RecycleReason is not null && worker.State == PooledWorkerState.Idle && ReplacementReady(worker))
             {
                 Retire(worker, $"recycled: {worker.RecycleReason}");
@@ -79,7 +79,7 @@ internal sealed partial class PoolCore
     }
 
     private IEnumerable<PooledWorker> RecycleCandidates() =>
-        _workers.Values.Where(w => w.ReadySince is not null && w.Pid is not null && w.RecycleReason is null);
+        _workers.Values.Where(w => w.ReadySince is not null && w.Pgid is not null && w.RecycleReason is null);
 
     /// <summary>On release: retires the worker if it is due for recycling and nothing waits for its replacement.</summary>
     private bool RetireIfRecycled(PooledWorker worker)

@@ -57,6 +57,7 @@ public sealed record WorkerStatus(
     int Id,
     string State,
     int? Pid,
+    int? Pgid,
     int? Port,
     DateTimeOffset? StartedAt,
     long RequestsServed,

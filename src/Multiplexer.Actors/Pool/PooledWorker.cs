@@ -27,6 +27,8 @@ internal sealed class PooledWorker(int id, int generation)
 
     public int? Pid { get; set; }
 
+    public int? Pgid { get; set; }
+
     public int? Port { get; set; }
 
     public long LeaseId { get; set; }

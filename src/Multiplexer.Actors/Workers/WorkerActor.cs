@@ -1,12 +1,12 @@
-using System.Net.Sockets;
-using Akka;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Streams;
-using Akka.Streams.Dsl;
-using Akka.Util;
 using Multiplexer.Actors.Config;
 using Multiplexer.Actors.Ports;
+using Multiplexer.Actors.Processes;
+
+// Workers/: the actors of one worker slot. A supervisor restarts the slot's WorkerActor with backoff; the
+// actor owns one process, with its readiness probe and output pipeline beside it; WorkerProtocol, their messages.
 
 namespace Multiplexer.Actors.Workers;
 
@@ -17,11 +17,8 @@ namespace Multiplexer.Actors.Workers;
 /// </summary>
 public sealed class WorkerActor : ReceiveActor, IWithTimers
 {
-    private const int MaxLoggedLineLength = 4096;
     private const int ErrorLinesKept = 5;
     private static readonly TimeSpan OutputDrainGrace = TimeSpan.FromMilliseconds(200);
-    private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(10);
-    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(1);
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly int _id;
@@ -99,7 +96,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         {
             _process = msg.Process;
             _log.Info("Worker {0} started: pid {1}, port {2}: {3}", _id, _process.Pid, _port, _process.Launch.Command);
-            _pool.Tell(new WorkerStarting(_id, _incarnation, _process.Pid, _port));
+            _pool.Tell(new WorkerStarting(_id, _incarnation, _process.Pid, _port, _process.Pgid));
             DrainOutput(_process);
             _process.Exited.PipeTo(Self, success: status => new ProcessExited(status));
             if (_settings.StartDelay.Fixed is { } delay)
@@ -194,7 +191,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         Timers.CancelAll();
         _ready = true;
         _log.Info("Worker {0} ready: pid {1}, port {2}, {3:F0} ms after start", _id, _process!.Pid, _port, (DateTimeOffset.UtcNow - _process.StartedAt).TotalMilliseconds);
-        _pool.Tell(new WorkerReady(_id, _incarnation, _process.Pid, _port));
+        _pool.Tell(new WorkerReady(_id, _incarnation, _process.Pid, _port, _process.Pgid));
         Become(Ready);
     }
 
@@ -207,87 +204,19 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
     }
 
     private void Probe() =>
-        AcceptsConnectionAsync(_settings.BaseUrl.IdnHost, _port).PipeTo(Self, success: ok => new PortProbed(ok));
+        WorkerReadiness.AcceptsConnectionAsync(_settings.BaseUrl.IdnHost, _port).PipeTo(Self, success: ok => new PortProbed(ok));
 
-    /// <summary>
-    /// Polls the port off the actor, on .NET timers, so readiness is seen within milliseconds; the ready
-    /// timer stops the worker if it never accepts.
-    /// </summary>
-    private void ProbeUntilAccepting()
-    {
-        var host = _settings.BaseUrl.IdnHost;
-        var port = _port;
-        var deadline = DateTimeOffset.UtcNow + _settings.ReadyTimeout;
-        PollAsync().PipeTo(Self, success: ok => new PortProbed(ok));
+    /// <summary>The ready timer stops the worker if its port never accepts.</summary>
+    private void ProbeUntilAccepting() =>
+        WorkerReadiness.WaitUntilAcceptingAsync(_settings.BaseUrl.IdnHost, _port, DateTimeOffset.UtcNow + _settings.ReadyTimeout)
+            .PipeTo(Self, success: ok => new PortProbed(ok));
 
-        async Task<bool> PollAsync()
-        {
-            while (!await AcceptsConnectionAsync(host, port).ConfigureAwait(false))
-            {
-                if (DateTimeOffset.UtcNow > deadline)
-                {
-                    return false;
-                }
-                await Task.Delay(ProbeInterval).ConfigureAwait(false);
-            }
-            return true;
-        }
-    }
-
-    private static async Task<bool> AcceptsConnectionAsync(string host, int port)
-    {
-        using var timeout = new CancellationTokenSource(ProbeTimeout);
-        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            await socket.ConnectAsync(host, port, timeout.Token).ConfigureAwait(false);
-            return true;
-        }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>
-    /// Reads both pipes to their end whatever happens (a full pipe would block the worker), logs every
-    /// line with the worker's id and pid, and tells the actor about the first line on stdout, every line on
-    /// stderr (the last few say why a worker died) and the end of both.
-    /// </summary>
     private void DrainOutput(WorkerProcess process)
     {
         var self = Self;
-        var log = _log;
-        var prefix = $"[worker {_id} pid {process.Pid}]";
-        var firstSeen = false;
-        Lines(process.StandardOutput).Select(line => (Stream: "stdout", Line: line))
-            .Merge(Lines(process.StandardError).Select(line => (Stream: "stderr", Line: line)))
-            .RunForeach(item =>
-            {
-                if (!firstSeen && item.Stream == "stdout")
-                {
-                    firstSeen = true;
-                    self.Tell(FirstOutput.Instance);
-                }
-                else if (item.Stream == "stderr")
-                {
-                    self.Tell(new ErrorOutput(item.Line));
-                }
-                var line = item.Line.Length > MaxLoggedLineLength ? item.Line[..MaxLoggedLineLength] + "…" : item.Line;
-                log.Info("{0} {1}: {2}", prefix, item.Stream, line);
-            }, Context.Materializer())
+        WorkerOutput.Drain(_id, process, _log, Context.Materializer(), () => self.Tell(FirstOutput.Instance), line => self.Tell(new ErrorOutput(line)))
             .ContinueWith(_ => self.Tell(OutputDrained.Instance), TaskScheduler.Default);
     }
-
-    private static Source<string, NotUsed> Lines(StreamReader reader) =>
-        Source.UnfoldResourceAsync<string, StreamReader>(
-            () => Task.FromResult(reader),
-            async r => await r.ReadLineAsync().ConfigureAwait(false) is { } line ? Option<string>.Create(line) : Option<string>.None,
-            r =>
-            {
-                r.Dispose();
-                return Task.FromResult(Done.Instance);
-            });
 
     private sealed record ProcessLaunched(WorkerProcess Process);
 

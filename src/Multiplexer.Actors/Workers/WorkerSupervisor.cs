@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Multiplexer.Actors.Config;
+using Multiplexer.Actors.Processes;
 
 namespace Multiplexer.Actors.Workers;
 

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 using Akka.Actor;
 using Akka.Hosting;
 using Multiplexer.Actors.Pool;
-using Multiplexer.Actors.Workers;
+using Multiplexer.Actors.Processes;
 using Multiplexer.Host.Hosting;
 using Prometheus;
 
@@ -71,12 +71,12 @@ internal static class AdminEndpoints
     {
         public static StatusDocument From(PoolStatus status)
         {
-            var rss = ProcessGroupMemory.RssBytes([.. status.Workers.Where(w => w.Pid is not null).Select(w => w.Pid!.Value)]);
+            var rss = ProcessGroupUsage.RssBytes([.. status.Workers.Where(w => w.Pgid is not null).Select(w => w.Pgid!.Value)]);
             return new(
                 new PoolDocument(status.Size, status.MaxOverflow, status.Strategy.ToString().ToLowerInvariant(),
                     status.Idle, status.Busy, status.Starting, status.Waiting, status.Counters.Spawned, status.Counters.Retired, status.Failure),
-                [.. status.Workers.Select(w => new WorkerDocument(w.Id, w.Pid, w.Port, w.State, w.StartedAt, w.RequestsServed, w.Restarts, w.LastExit,
-                    w.Pid is { } pid ? rss.GetValueOrDefault(pid) : null))],
+                [.. status.Workers.Select(w => new WorkerDocument(w.Id, w.Pid, w.Pgid, w.Port, w.State, w.StartedAt, w.RequestsServed, w.Restarts, w.LastExit,
+                    w.Pgid is { } pgid ? rss.GetValueOrDefault(pgid) : null))],
                 status.RecentExits);
         }
     }
@@ -84,6 +84,6 @@ internal static class AdminEndpoints
     private sealed record PoolDocument(int Size, int MaxOverflow, string Strategy, int Idle, int Busy, int Starting, int Waiting, long Spawned, long Retired,
         string? Failure);
 
-    private sealed record WorkerDocument(int Id, int? Pid, int? Port, string State, DateTimeOffset? StartedAt, long RequestsServed,
+    private sealed record WorkerDocument(int Id, int? Pid, int? Pgid, int? Port, string State, DateTimeOffset? StartedAt, long RequestsServed,
         int Restarts, string? LastExit, long? RssBytes);
 }

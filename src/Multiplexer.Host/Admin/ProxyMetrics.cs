@@ -19,6 +19,7 @@ internal sealed class ProxyMetrics
     private readonly Counter _rejections;
     private readonly Gauge _workers;
     private readonly Gauge _waiting;
+    private readonly Gauge _capacity;
     private readonly Counter _spawns;
     private readonly Counter _stops;
     private readonly Counter _retirements;
@@ -35,6 +36,8 @@ internal sealed class ProxyMetrics
         _rejections = factory.CreateCounter("multiplexer_rejections_total", "Requests answered 503 without a worker, by reason.", "reason");
         _workers = factory.CreateGauge("multiplexer_workers", "Workers by state.", "state");
         _waiting = factory.CreateGauge("multiplexer_waiting_requests", "Requests waiting for a free worker.");
+        // Busy workers over this is the pool's saturation, the ratio an autoscaler scales on.
+        _capacity = factory.CreateGauge("multiplexer_pool_capacity", "Most workers the pool may run: size + max-overflow.");
         _spawns = factory.CreateCounter("multiplexer_worker_spawns_total", "Worker processes started.");
         _stops = factory.CreateCounter("multiplexer_worker_stops_total", "Worker stops by cause.", "cause");
         _retirements = factory.CreateCounter("multiplexer_worker_retirements_total", "Surplus workers retired after a burst.");
@@ -63,6 +66,7 @@ internal sealed class ProxyMetrics
             _workers.WithLabels(state).Set(status.Workers.Count(w => w.State == state));
         }
         _waiting.Set(status.Waiting);
+        _capacity.Set(status.Size + status.MaxOverflow);
         _spawns.IncTo(status.Counters.Spawned);
         _retirements.IncTo(status.Counters.Retired);
         foreach (var cause in Enum.GetValues<StopCause>())

@@ -4,7 +4,7 @@ using Akka.Hosting;
 using Multiplexer.Actors.Config;
 using Multiplexer.Actors.Pool;
 using Multiplexer.Actors.Ports;
-using Multiplexer.Actors.Workers;
+using Multiplexer.Actors.Processes;
 using Multiplexer.Host.Proxy;
 
 namespace Multiplexer.Host.Hosting;
@@ -50,15 +50,10 @@ internal sealed partial class ConfigReloader(
     }
 
     /// <summary>Whether the process started with SIGHUP ignored, as under nohup: the lowest bit (signal 1) of SigIgn in /proc/self/status.</summary>
-    private static bool HangupIgnored()
-    {
-        var line = File.Exists("/proc/self/status")
-            ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal))
-            : null;
-        return line is not null
-            && ulong.TryParse(line["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var mask)
+    private static bool HangupIgnored() =>
+        ProcTable.Status(Environment.ProcessId, "SigIgn") is { } ignored
+            && ulong.TryParse(ignored, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var mask)
             && (mask & 1) != 0;
-    }
 
     private async Task ReloadOnSignalAsync()
     {

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Multiplexer.Actors.Config;
 using Multiplexer.Actors.Pool;
 using Multiplexer.Actors.Ports;
-using Multiplexer.Actors.Workers;
+using Multiplexer.Actors.Processes;
 using Multiplexer.Host.Admin;
 using Multiplexer.Host.Proxy;
 using Prometheus;

@@ -4,6 +4,7 @@ using Akka.TestKit.Xunit2;
 using Microsoft.Extensions.Time.Testing;
 using Multiplexer.Actors.Config;
 using Multiplexer.Actors.Pool;
+using Multiplexer.Actors.Processes;
 using Multiplexer.Actors.Workers;
 using Xunit;
 
@@ -254,7 +255,7 @@ public sealed class PoolActorSpecs : TestKit
         var next = Checkout(pool);
         pool.Tell(new WorkerStopped(worker.Id, 1, StopCause.Recycled, "recycled", new ExitStatus(143)), worker.Probe);
         var reborn = CreateTestProbe();
-        pool.Tell(new WorkerReady(worker.Id, 2, 4242, 20_999), reborn);
+        pool.Tell(new WorkerReady(worker.Id, 2, 4242, 20_999, 4242), reborn);
         var nextLease = await next.WaitAsync(TimeSpan.FromSeconds(3));
         Assert.Equal(20_999, nextLease.Port);
     }
@@ -396,7 +397,7 @@ public sealed class PoolActorSpecs : TestKit
     private FakeWorker MakeReady(IActorRef pool, int id, int incarnation = 1)
     {
         var probe = CreateTestProbe();
-        pool.Tell(new WorkerReady(id, incarnation, 1000 + id, 20_000 + id), probe);
+        pool.Tell(new WorkerReady(id, incarnation, 1000 + id, 20_000 + id, 1000 + id), probe);
         return new FakeWorker(id, probe);
     }
 

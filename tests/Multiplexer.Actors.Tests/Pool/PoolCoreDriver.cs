@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Multiplexer.Actors.Config;
 using Multiplexer.Actors.Pool;
+using Multiplexer.Actors.Processes;
 using Multiplexer.Actors.Workers;
 
 namespace Multiplexer.Actors.Tests.Pool;
@@ -74,15 +75,18 @@ internal sealed class PoolCoreDriver
         }
     }
 
-    /// <summary>The worker's incarnation starts and becomes ready, with pid 1000 + id·10 + incarnation and port 20000 + id.</summary>
+    /// <summary>The worker's incarnation starts and becomes ready, with <see cref="Pid"/>, <see cref="Pgid"/> and port 20000 + id.</summary>
     public void Ready(int id, int incarnation = 1)
     {
         _readied.Add(id);
-        Apply(Core.Started(new WorkerStarting(id, incarnation, Pid(id, incarnation), 20_000 + id)));
-        Apply(Core.Ready(new WorkerReady(id, incarnation, Pid(id, incarnation), 20_000 + id)));
+        Apply(Core.Started(new WorkerStarting(id, incarnation, Pid(id, incarnation), 20_000 + id, Pgid(id, incarnation))));
+        Apply(Core.Ready(new WorkerReady(id, incarnation, Pid(id, incarnation), 20_000 + id, Pgid(id, incarnation))));
     }
 
     public static int Pid(int id, int incarnation = 1) => 1000 + (id * 10) + incarnation;
+
+    /// <summary>The process group, led by the worker's shell rather than by the service.</summary>
+    public static int Pgid(int id, int incarnation = 1) => 2000 + (id * 10) + incarnation;
 
     public static PoolSettings Settings(int size = 1, int maxOverflow = 0, PoolStrategy strategy = PoolStrategy.Fifo, int maxWaiting = 100,
         TimeSpan? overflowIdleTimeout = null) =>

@@ -71,10 +71,10 @@ public sealed class PoolCoreRecyclingSpecs
 
         // act: the check asks for a scan, once, and decides only on its result
         pool.Apply(pool.Core.RecycleCheckDue());
-        Assert.Equal([Pid(1)], pool.MemoryScanFor);
+        Assert.Equal([Pgid(1)], pool.MemoryScanFor);
         pool.Apply(pool.Core.RecycleCheckDue());
         Assert.Equal(1, pool.Count<ScanMemory>());
-        pool.Apply(pool.Core.MemoryScanned(new Dictionary<int, long> { [Pid(1)] = 300L << 20 }));
+        pool.Apply(pool.Core.MemoryScanned(new Dictionary<int, long> { [Pgid(1)] = 300L << 20 }));
 
         // assert: a replacement starts, and the old worker leaves once it is ready
         Assert.Equal([1, 2], pool.Started);

@@ -4,6 +4,7 @@ using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using Multiplexer.Actors.Config;
 using Multiplexer.Actors.Ports;
+using Multiplexer.Actors.Processes;
 using Multiplexer.Actors.Workers;
 using Xunit;
 
@@ -57,7 +58,7 @@ public sealed class WorkerActorSpecs : TestKit, IDisposable
         var stopped = await _pool.ExpectMsgAsync<WorkerStopped>(TimeSpan.FromSeconds(10));
 
         Assert.Contains("not ready within ready-timeout", stopped.Reason);
-        await ProcessGroups.WaitUntilEmptyAsync(started.Pid, TimeSpan.FromSeconds(10));
+        await ProcessGroups.WaitUntilEmptyAsync(started.Pgid, TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -88,12 +89,55 @@ public sealed class WorkerActorSpecs : TestKit, IDisposable
         // the shell does not exec, and leaves a background child of its own
         var worker = StartWorker(Service($"sleep 300 & {HttpServer}"));
         var ready = await ReadyAsync();
-        Assert.True(ProcessGroups.Members(ready.Pid).Count >= 3, "shell, sleep and node run in the worker's group");
+        Assert.True(ProcTable.GroupMembers(ready.Pgid).Count >= 3, "shell, sleep and node run in the worker's group");
 
         Sys.Stop(worker);
 
         await _pool.ExpectMsgAsync<WorkerStopped>(TimeSpan.FromSeconds(5));
-        await ProcessGroups.WaitUntilEmptyAsync(ready.Pid, TimeSpan.FromSeconds(10));
+        await ProcessGroups.WaitUntilEmptyAsync(ready.Pgid, TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Should_report_the_service_itself_when_the_start_command_is_a_simple_one()
+    {
+        StartWorker(Service(HttpServer));
+
+        var ready = await ReadyAsync();
+
+        // nothing of the multiplexer's between it and the service: the shell exec'd node
+        var stat = ProcTable.Stat(ready.Pid)!;
+        Assert.StartsWith("node -e ", ProcTable.CommandLine(ready.Pid));
+        Assert.Equal(Environment.ProcessId, stat.ParentPid);
+        Assert.Equal(ready.Pgid, stat.ProcessGroup);
+    }
+
+    [Fact]
+    public async Task Should_report_the_shell_running_a_compound_start_command()
+    {
+        StartWorker(Service($"cd . && {HttpServer}"));
+
+        var ready = await ReadyAsync();
+
+        Assert.StartsWith("/bin/sh -c cd . && node -e ", ProcTable.CommandLine(ready.Pid));
+        var node = Assert.Single(ProcTable.Stats(), p => p.Stat.ParentPid == ready.Pid && p.Stat.IsRunning);
+        Assert.StartsWith("node -e ", ProcTable.CommandLine(node.Pid));
+        Assert.Equal(ready.Pgid, node.Stat.ProcessGroup);
+    }
+
+    [Fact]
+    public async Task Should_let_the_service_finish_its_own_shutdown_on_sigterm_within_stop_timeout()
+    {
+        // the service takes 300 ms to shut down cleanly, well within the 2 s stop-timeout
+        var done = Path.Combine(Path.GetTempPath(), $"worker-shutdown-{Guid.NewGuid():N}");
+        var onTerm = $"process.on('SIGTERM', () => setTimeout(() => {{ require('fs').writeFileSync('{done}', 'clean'); process.exit(0); }}, 300));";
+        var worker = StartWorker(Service(HttpServer.Replace("-e \"", "-e \"" + onTerm, StringComparison.Ordinal)));
+        var ready = await ReadyAsync();
+
+        Sys.Stop(worker);
+        await ProcessGroups.WaitUntilEmptyAsync(ready.Pgid, TimeSpan.FromSeconds(10));
+
+        Assert.True(File.Exists(done), "the service was killed before it had finished shutting down");
+        File.Delete(done);
     }
 
     [Fact]

@@ -17,6 +17,7 @@ public sealed partial class MultiplexerHost : IAsyncDisposable
     private readonly List<string> _lines = [];
     private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Found)> _waiters = [];
     private readonly Lock _gate = new();
+    private Task _output = Task.CompletedTask;
 
     private MultiplexerHost(Process process, string directory, string tag, string configPath)
     {
@@ -104,8 +105,7 @@ public sealed partial class MultiplexerHost : IAsyncDisposable
         info.Environment[ProcessTable.TagVariable] = tag;
         var process = Process.Start(info)!;
         var host = new MultiplexerHost(process, directory, tag, configPath);
-        _ = host.PumpAsync(process.StandardOutput);
-        _ = host.PumpAsync(process.StandardError);
+        host._output = Task.WhenAll(host.PumpAsync(process.StandardOutput), host.PumpAsync(process.StandardError));
         return host;
     }
 
@@ -155,11 +155,40 @@ public sealed partial class MultiplexerHost : IAsyncDisposable
         ProcessTable.Signal(Pid, signal);
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
         await _process.WaitForExitAsync(cts.Token);
+        await OutputReadAsync();
         return _process.ExitCode;
     }
 
-    public Task<int> WaitForExitAsync(TimeSpan timeout) =>
-        _process.WaitForExitAsync(new CancellationTokenSource(timeout).Token).ContinueWith(_ => _process.ExitCode, TaskScheduler.Default);
+    /// <summary>Waits for the multiplexer to exit and for its last output lines to be read; returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return -1;
+        }
+        await OutputReadAsync();
+        return _process.ExitCode;
+    }
+
+    /// <summary>
+    /// The process has exited, but its last lines may still be in the pipe: read to its end, bounded in
+    /// case a leftover child still holds the pipe open.
+    /// </summary>
+    private async Task OutputReadAsync()
+    {
+        try
+        {
+            await _output.WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (TimeoutException)
+        {
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

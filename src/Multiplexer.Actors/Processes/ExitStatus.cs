@@ -1,4 +1,4 @@
-namespace Multiplexer.Actors.Workers;
+namespace Multiplexer.Actors.Processes;
 
 /// <summary>How a worker process ended, as a shell reports it: 128 + N means it died of signal N.</summary>
 public sealed record ExitStatus(int Code)

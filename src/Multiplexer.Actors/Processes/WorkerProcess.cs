@@ -1,10 +1,10 @@
 using System.Diagnostics;
 
-namespace Multiplexer.Actors.Workers;
+namespace Multiplexer.Actors.Processes;
 
 /// <summary>
-/// One running worker: a shell started as the leader of its own session and process group, so the
-/// whole tree it starts (the shell does not exec the command) can be signalled as one.
+/// One running worker: the service's process, leader of its own session and process group, so the
+/// whole tree it starts (and the watchdog beside it) can be signalled as one.
 /// </summary>
 public sealed class WorkerProcess
 {
@@ -17,18 +17,28 @@ public sealed class WorkerProcess
         _process = process;
         Launch = launch;
         Pid = process.Id;
+        Pgid = process.Id;
         StartedAt = DateTimeOffset.UtcNow;
         Exited = WaitForExitAsync();
     }
 
     public WorkerLaunch Launch { get; }
 
-    /// <summary>Pid of the shell, which is also the process group id of everything the worker starts.</summary>
+    /// <summary>
+    /// The service's own pid: the process the start command runs, itself for a simple command (the shell
+    /// execs it), the shell running it for a compound one. What operators see in ps, top and the service's logs.
+    /// </summary>
     public int Pid { get; }
+
+    /// <summary>
+    /// The worker's process group, to signal and measure the whole worker by. setsid made the process the
+    /// multiplexer started the group's leader, and each exec since kept its pid; the group outlives it.
+    /// </summary>
+    public int Pgid { get; }
 
     public DateTimeOffset StartedAt { get; }
 
-    /// <summary>Completes when the shell has exited; its exit status as the shell reports it.</summary>
+    /// <summary>Completes when the service's process has exited, with its exit status.</summary>
     public Task<ExitStatus> Exited { get; }
 
     /// <summary>Completes once the worker's process group has been swept after exit or stop.</summary>
@@ -52,17 +62,17 @@ public sealed class WorkerProcess
     }
 
     /// <summary>Immediate SIGKILL of the whole group, for the last moments of the multiplexer.</summary>
-    public void Kill() => Libc.KillGroup(Pid, Libc.SIGKILL);
+    public void Kill() => Libc.KillGroup(Pgid, Libc.SIGKILL);
 
     private async Task StopCoreAsync(TimeSpan grace)
     {
         if (!Exited.IsCompleted)
         {
-            Libc.KillGroup(Pid, Libc.SIGTERM);
+            Libc.KillGroup(Pgid, Libc.SIGTERM);
             await Task.WhenAny(Exited, Task.Delay(grace)).ConfigureAwait(false);
         }
-        // Children of the shell may outlive it; nothing of the worker may survive its stop.
-        Libc.KillGroup(Pid, Libc.SIGKILL);
+        // Children of the service may outlive it; nothing of the worker may survive its stop.
+        Libc.KillGroup(Pgid, Libc.SIGKILL);
         await Exited.ConfigureAwait(false);
         _gone.TrySetResult();
     }
@@ -74,7 +84,7 @@ public sealed class WorkerProcess
         // A worker that exits on its own may leave children behind in its group: sweep them now.
         if (Volatile.Read(ref _stopping) == 0)
         {
-            Libc.KillGroup(Pid, Libc.SIGKILL);
+            Libc.KillGroup(Pgid, Libc.SIGKILL);
             _gone.TrySetResult();
         }
         return status;

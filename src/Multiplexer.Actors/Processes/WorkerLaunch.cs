@@ -1,4 +1,4 @@
-namespace Multiplexer.Actors.Workers;
+namespace Multiplexer.Actors.Processes;
 
 /// <summary>What to run for one worker: the shell command with its port filled in, where, and with which extra variables.</summary>
 public sealed record WorkerLaunch(

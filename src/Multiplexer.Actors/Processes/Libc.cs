@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Multiplexer.Actors.Workers;
+namespace Multiplexer.Actors.Processes;
 
 /// <summary>The one libc call .NET has no managed API for: sending a signal to a process group.</summary>
 internal static partial class Libc

@@ -1,21 +1,27 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace Multiplexer.Actors.Workers;
+// Processes/: everything the multiplexer asks of the OS. Starting workers in process groups of their own,
+// signals, the /proc table, group memory and CPU, exit status, the owner mark and the stale-process sweep.
+
+namespace Multiplexer.Actors.Processes;
 
 /// <summary>
 /// Starts worker processes and keeps track of every one until its process group is gone, so that
-/// shutdown can stop them all. Each worker runs under a small shell watchdog that kills the worker's
-/// whole process group when its stdin, a pipe from the multiplexer, reaches end of file: the
-/// multiplexer is gone, even by SIGKILL, and its workers must not serve stale ports on their own.
+/// shutdown can stop them all. Each worker's group holds a small shell watchdog that kills the whole
+/// group when its stdin, a pipe from the multiplexer, reaches end of file: the multiplexer is gone, even
+/// by SIGKILL, and its workers must not serve stale ports on their own. The watchdog stands beside the
+/// service, not above it: the process the multiplexer started becomes the start command's shell, and
+/// that shell becomes the service itself when the command is a simple one, so the pid the multiplexer
+/// knows and reports is the service's own.
 /// </summary>
 public sealed class WorkerProcessLauncher(string owner)
 {
-    /// <summary>Set in every worker's environment (and inherited by all it starts) to find leftovers of this configuration.</summary>
-    public const string OwnerVariable = "MULTIPLEXER_OWNER";
-
-    // $1 is the start command. The command's stdin is /dev/null; the watchdog alone reads the pipe.
-    private const string Watchdog = """exec 3<&0; { read -r _ <&3; kill -9 0; } & /bin/sh -c "$1" </dev/null & wait $!""";
+    // $1 is the start command. The watchdog is forked twice over, so that it is no child of the service
+    // (which might wait for all its children) and holds no end of its output pipes; it alone keeps the stdin pipe,
+    // as fd 3. Then the shell execs the command's shell, with /dev/null for stdin, keeping its pid.
+    private const string Wrapper =
+        """exec 3<&0; ( { read -r _ <&3; kill -9 0; } </dev/null >/dev/null 2>&1 & ); exec /bin/sh -c "$1" </dev/null 3<&-""";
 
     private static readonly string[] SystemdVariables = ["NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "WATCHDOG_PID", "WATCHDOG_USEC"];
 
@@ -56,7 +62,7 @@ public sealed class WorkerProcessLauncher(string owner)
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "/bin/sh", "-c", Watchdog, "multiplexer-worker", launch.Command })
+        foreach (var arg in new[] { "/bin/sh", "-c", Wrapper, "multiplexer-worker", ShellCommand.ExecForm(launch.Command) })
         {
             info.ArgumentList.Add(arg);
         }
@@ -72,7 +78,7 @@ public sealed class WorkerProcessLauncher(string owner)
             info.Environment[name] = value;
         }
         info.Environment["PORT"] = launch.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        info.Environment[OwnerVariable] = owner;
+        info.Environment[WorkerOwner.Variable] = owner;
         return info;
     }
 }
