@@ -47,8 +47,9 @@ internal sealed partial class PoolCore
         if (reply.Task.IsCompleted)
         {
             // It gave up before its turn came.
+            return Decided();
         }
-        else if (_stopping)
+        if (_stopping)
         {
             Decide(new RejectCheckout(reply, CheckoutRejection.ShuttingDown, ShuttingDown));
         }
