@@ -6,7 +6,7 @@ namespace Multiplexer.Actors.Pool;
 /// <summary>
 /// Counts workers that die before they are ever ready. When they do so <c>failures</c> times within
 /// <c>within</c> and no worker is ready, the pool is failing: it says why, quoting the last exit and stderr.
-/// Owned by <see cref="PoolActor"/>.
+/// Owned by <see cref="PoolCore"/>.
 /// </summary>
 internal sealed class CrashLoopDetector(CrashLoopSettings settings)
 {

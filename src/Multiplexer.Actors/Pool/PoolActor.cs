@@ -7,188 +7,136 @@ using Multiplexer.Actors.Workers;
 namespace Multiplexer.Actors.Pool;
 
 /// <summary>
-/// The pool: <c>size</c> permanent workers, up to <c>max-overflow</c> temporary ones while all are busy,
-/// one request per worker at a time, a bounded wait queue, and retirement of the surplus by strategy
-/// once the burst is over. Workers are slots started through <c>slotProps</c> (a <see cref="WorkerSupervisor"/>
-/// in production); their worker actors report <see cref="WorkerReady"/> and <see cref="WorkerStopped"/>.
+/// The pool, as an actor: the only owner of the pool's state, which lives in its <see cref="PoolCore"/>.
+/// It hands each message to the core and carries out what the core decides: it starts and stops the
+/// worker slots (its children, through <c>slotProps</c>: a <see cref="WorkerSupervisor"/> in
+/// production), answers checkouts, tells workers to check their health or start afresh, runs the
+/// timers on the pool's clock, and measures memory away from its own thread.
 /// </summary>
-public sealed class PoolActor : ReceiveActor, IWithTimers
+public sealed class PoolActor : ReceiveActor
 {
-    private const string Reloaded = "the configuration was reloaded";
-
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Dictionary<int, PooledWorker> _workers = [];
-    private readonly Dictionary<IActorRef, PooledWorker> _bySlot = [];
+    private readonly PoolCore _core;
+    private readonly TimeProvider _clock;
 
-    // Least recently used first: fifo checks out from the front, lifo from the back.
-    private readonly LinkedList<PooledWorker> _idle = new();
-    private readonly LinkedList<Checkout> _waiting = new();
-    private readonly PoolHistory _history = new();
+    // Where each worker's ready incarnation takes CheckWorkerHealth and RecycleWorker: the sender of its WorkerReady.
+    private readonly Dictionary<int, (int Incarnation, IActorRef Actor)> _readyWorkers = [];
     private readonly List<IActorRef> _warmWaiters = [];
-    private PoolSettings _settings;
     private Func<int, IActorRef, Props> _slotProps;
-    private RecyclePolicy _recycle;
-    private CrashLoopDetector _crashLoop;
-    private int _generation;
-    private bool _warm;
-    private int _nextId = 1;
-    private long _nextLease = 1;
     private IActorRef? _stopRequester;
+    private ITimer? _retirementTimer;
+    private ITimer? _recycleTimer;
 
-    public PoolActor(PoolSettings settings, Func<int, IActorRef, Props> slotProps, RecycleSettings? recycle = null)
+    /// <param name="clock">The pool's time: idle and lifetime limits, and its timers; the system clock unless a spec gives a fake.</param>
+    public PoolActor(PoolSettings settings, Func<int, IActorRef, Props> slotProps, RecycleSettings? recycle = null, TimeProvider? clock = null)
     {
-        _settings = settings;
+        _clock = clock ?? TimeProvider.System;
+        _core = new PoolCore(settings, recycle ?? RecycleSettings.Off, _clock);
         _slotProps = slotProps;
-        _recycle = new RecyclePolicy(recycle ?? RecycleSettings.Off);
-        _crashLoop = new CrashLoopDetector(settings.CrashLoop);
-        Receive<Checkout>(HandleCheckout);
-        Receive<Checkin>(HandleCheckin);
-        Receive<WorkerStarting>(HandleStarting);
+        Receive<Checkout>(msg => Apply(_core.Checkout(msg.Reply)));
+        Receive<Checkin>(msg => Apply(_core.Checkin(msg.Lease, msg.Outcome)));
+        Receive<WorkerStarting>(msg => Apply(_core.Started(msg)));
         Receive<WorkerReady>(HandleReady);
-        Receive<WorkerHealthy>(HandleHealthy);
-        Receive<WorkerStopped>(HandleStopped);
-        Receive<Terminated>(HandleSlotTerminated);
-        Receive<RetireTick>(_ => RetireIdleSurplus());
-        Receive<GetPoolStatus>(_ => Sender.Tell(Status()));
+        Receive<WorkerHealthy>(msg => Apply(_core.Healthy(msg)));
+        Receive<WorkerStopped>(msg => Apply(_core.Stopped(msg)));
+        Receive<SlotTerminated>(HandleSlotTerminated);
+        Receive<RetirementDue>(_ => Apply(_core.RetirementDue()));
+        Receive<RecycleDue>(_ => Apply(_core.RecycleCheckDue()));
+        Receive<MemoryScanned>(msg => Apply(_core.MemoryScanned(msg.RssBytes)));
+        Receive<GetPoolStatus>(_ => Sender.Tell(_core.Status()));
         Receive<AwaitPoolWarm>(_ => HandleAwaitWarm());
-        Receive<RecycleCheck>(_ => CheckForRecycling());
         Receive<Reconfigure>(HandleReconfigure);
         Receive<StopPool>(_ => HandleStopPool());
     }
 
-    public ITimerScheduler Timers { get; set; } = null!;
-
     public static Props Props(PoolSettings settings, ServiceSettings service, IActorRef ports, WorkerProcessLauncher launcher) =>
-        Akka.Actor.Props.Create(() => new PoolActor(settings, SlotFactory(service, ports, launcher), service.Recycle));
+        Akka.Actor.Props.Create(() => new PoolActor(settings, SlotFactory(service, ports, launcher), service.Recycle, null));
 
     /// <summary>How production slots start: a <see cref="WorkerSupervisor"/> over a <see cref="WorkerActor"/>.</summary>
     public static Func<int, IActorRef, Props> SlotFactory(ServiceSettings service, IActorRef ports, WorkerProcessLauncher launcher) =>
         (id, pool) => WorkerSupervisor.Props(id, service, pool, ports, launcher);
 
-    private bool Stopping => _stopRequester is not null;
+    protected override void PreStart() => Apply(_core.Start());
 
-    /// <summary>Workers that count against size + max-overflow: all but those on their way out.</summary>
-    private int ActiveCount => _workers.Count - _workers.Values.Count(w => w.State == PooledWorkerState.Retiring);
-
-    protected override void PreStart()
+    protected override void PostStop()
     {
-        StartRecycleTimer();
-        for (var i = 0; i < _settings.Size; i++)
-        {
-            StartSlot();
-        }
+        _retirementTimer?.Dispose();
+        _recycleTimer?.Dispose();
     }
 
-    private void HandleCheckout(Checkout checkout)
+    /// <summary>Carries out the core's decisions in order. A grant whose request has just given up comes straight back.</summary>
+    private void Apply(IReadOnlyList<PoolDecision> decisions)
     {
-        if (checkout.Reply.Task.IsCompleted)
+        foreach (var decision in decisions)
         {
-            return;
-        }
-        if (Stopping)
-        {
-            checkout.Reply.TrySetException(new CheckoutRejectedException(CheckoutRejection.ShuttingDown, "the multiplexer is shutting down"));
-            return;
-        }
-        if (_crashLoop.Failure is { } failure)
-        {
-            checkout.Reply.TrySetException(new CheckoutRejectedException(CheckoutRejection.ServiceFailing, failure));
-            return;
-        }
-        if (_idle.Count > 0)
-        {
-            var worker = _settings.Strategy == PoolStrategy.Fifo ? _idle.First!.Value : _idle.Last!.Value;
-            RemoveFromIdle(worker);
-            if (!Grant(worker, checkout))
+            switch (decision)
             {
-                MakeIdle(worker);
+                case GrantLease grant:
+                    if (!grant.Reply.TrySetResult(grant.Lease))
+                    {
+                        Apply(_core.Unclaimed(grant.Lease));
+                    }
+                    break;
+                case RejectCheckout reject:
+                    reject.Reply.TrySetException(new CheckoutRejectedException(reject.Reason, reject.Message));
+                    break;
+                case StartSlot start:
+                    Context.WatchWith(Context.ActorOf(_slotProps(start.WorkerId, Self), SlotName(start.WorkerId)), new SlotTerminated(start.WorkerId));
+                    break;
+                case StopSlot stop when Context.Child(SlotName(stop.WorkerId)) is var slot && !slot.IsNobody():
+                    Context.Stop(slot);
+                    break;
+                case CheckHealth check when _readyWorkers.TryGetValue(check.WorkerId, out var worker):
+                    worker.Actor.Tell(CheckWorkerHealth.Instance);
+                    break;
+                case ReplaceProcess replace when _readyWorkers.TryGetValue(replace.WorkerId, out var worker):
+                    worker.Actor.Tell(new RecycleWorker(replace.Reason));
+                    break;
+                case ScheduleRetirementCheck check:
+                    ScheduleRetirementCheck(check.At);
+                    break;
+                case ScheduleRecycleChecks checks:
+                    ScheduleRecycleChecks(checks.Interval);
+                    break;
+                case ScanMemory scan:
+                    // Walking /proc takes milliseconds: off the pool's thread, the result comes back as a message.
+                    Task.Run(() => ProcessGroupUsage.RssBytes(scan.ProcessGroups))
+                        .PipeTo(Self, success: rss => new MemoryScanned(rss), failure: _ => new MemoryScanned(new Dictionary<int, long>()));
+                    break;
+                case AnswerWarmWaiters answer:
+                    _warmWaiters.ForEach(waiter => waiter.Tell(new PoolWarm(answer.Failure)));
+                    _warmWaiters.Clear();
+                    break;
+                case ReportStopped:
+                    _stopRequester?.Tell(PoolStopped.Instance);
+                    break;
+                case PoolLog log:
+                    _log.Log(log.Level == PoolLogLevel.Error ? LogLevel.ErrorLevel : LogLevel.InfoLevel, log.Template, log.Args);
+                    break;
             }
-            return;
-        }
-        if (_waiting.Count >= _settings.MaxWaiting && PurgeAbandonedWaiters() >= _settings.MaxWaiting)
-        {
-            checkout.Reply.TrySetException(new CheckoutRejectedException(CheckoutRejection.QueueFull,
-                $"all {ActiveCount} workers are busy and {_waiting.Count} requests are already waiting (max-waiting)"));
-            return;
-        }
-        _waiting.AddLast(checkout);
-        StartOverflowIfNeeded();
-    }
-
-    private void HandleCheckin(Checkin checkin)
-    {
-        if (!_workers.TryGetValue(checkin.Lease.WorkerId, out var worker)
-            || worker.State != PooledWorkerState.Busy || worker.LeaseId != checkin.Lease.LeaseId)
-        {
-            // The worker died or was replaced while the request was out: nothing to give back.
-            return;
-        }
-        worker.Served++;
-        worker.ServedSinceReady++;
-        switch (checkin.Outcome)
-        {
-            case CheckinOutcome.Completed:
-                Release(worker);
-                break;
-            case CheckinOutcome.ConnectionFailed:
-                worker.State = PooledWorkerState.Checking;
-                worker.Process!.Tell(CheckWorkerHealth.Instance);
-                break;
-            case CheckinOutcome.TimedOut:
-                worker.Process!.Tell(new RecycleWorker("no answer within proxy-timeout"));
-                worker.Process = null;
-                worker.State = PooledWorkerState.Starting;
-                break;
         }
     }
 
-    private void HandleStarting(WorkerStarting msg)
+    private void HandleReady(WorkerReady ready)
     {
-        _history.Spawned();
-        if (_workers.TryGetValue(msg.WorkerId, out var worker))
+        if (!_readyWorkers.TryGetValue(ready.WorkerId, out var known) || known.Incarnation <= ready.Incarnation)
         {
-            worker.Pid = msg.Pid;
-            worker.Pgid = msg.Pgid;
-            worker.Port = msg.Port;
-            worker.StartedAt = DateTimeOffset.UtcNow;
+            _readyWorkers[ready.WorkerId] = (ready.Incarnation, Sender);
         }
+        Apply(_core.Ready(ready));
     }
 
-    private void HandleReady(WorkerReady msg)
+    private void HandleSlotTerminated(SlotTerminated terminated)
     {
-        if (!_workers.TryGetValue(msg.WorkerId, out var worker) || worker.State != PooledWorkerState.Starting)
-        {
-            return;
-        }
-        worker.Process = Sender;
-        worker.Pid = msg.Pid;
-        worker.Pgid = msg.Pgid;
-        worker.Port = msg.Port;
-        worker.ReadySince = DateTimeOffset.UtcNow;
-        worker.ServedSinceReady = 0;
-        worker.RequestLimit = _recycle.RequestLimit();
-        if (_crashLoop.WorkerReady())
-        {
-            _log.Info("Worker {WorkerId} is ready: the service recovered, requests are served again", worker.Id);
-        }
-        foreach (var replaced in _workers.Values.Where(w => w.Replacement == worker && w.State is PooledWorkerState.Idle or PooledWorkerState.Starting).ToList())
-        {
-            Retire(replaced, $"recycled: {replaced.RecycleReason}");
-        }
-        Release(worker);
-        if (!_warm && _workers.Values.Count(w => w.ReadySince is not null) >= _settings.Size)
-        {
-            _warm = true;
-            _log.Info("Pool warm: {Size} workers ready", _settings.Size);
-            ReplyToWarmWaiters(failure: null);
-        }
+        _readyWorkers.Remove(terminated.WorkerId);
+        Apply(_core.SlotTerminated(terminated.WorkerId));
     }
 
     private void HandleAwaitWarm()
     {
-        if (_warm || _crashLoop.Failure is not null)
+        if (_core.IsWarm || _core.Failure is not null)
         {
-            Sender.Tell(new PoolWarm(_warm ? null : _crashLoop.Failure));
+            Sender.Tell(new PoolWarm(_core.IsWarm ? null : _core.Failure));
         }
         else
         {
@@ -196,362 +144,58 @@ public sealed class PoolActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void HandleHealthy(WorkerHealthy msg)
+    private void HandleReconfigure(Reconfigure reconfigure)
     {
-        if (_workers.TryGetValue(msg.WorkerId, out var worker) && worker.State == PooledWorkerState.Checking)
-        {
-            Release(worker);
-        }
-    }
-
-    private void HandleStopped(WorkerStopped msg)
-    {
-        if (!_workers.TryGetValue(msg.WorkerId, out var worker))
-        {
-            return;
-        }
-        _history.Stopped(msg);
-        if (msg.Exit is not null)
-        {
-            worker.LastExit = msg.Exit.ToString();
-        }
-        if (worker.State == PooledWorkerState.Retiring || (worker.Process is not null && !worker.Process.Equals(Sender)))
-        {
-            return;
-        }
-        if (!msg.WasReady && msg.Cause is StopCause.Exited or StopCause.FailedToStart)
-        {
-            CountStartFailure(msg);
-        }
-        worker.Restarts++;
-        RemoveFromIdle(worker);
-        worker.State = PooledWorkerState.Starting;
-        worker.Process = null;
-        worker.ReadySince = null;
-    }
-
-    /// <summary>
-    /// Workers dying before they are ready, again and again, with none ready: fail fast with the cause
-    /// rather than let requests wait for a worker that will not come. Logged once; the supervisors go
-    /// on retrying with their backoff, and the first ready worker ends it.
-    /// </summary>
-    private void CountStartFailure(WorkerStopped msg)
-    {
-        if (!_crashLoop.StartFailed(msg, _workers.Values.Any(w => w.ReadySince is not null), DateTimeOffset.UtcNow))
-        {
-            return;
-        }
-        var failure = _crashLoop.Failure!;
-        _log.Error("Failing fast: {Failure}", failure);
-        foreach (var waiter in _waiting)
-        {
-            waiter.Reply.TrySetException(new CheckoutRejectedException(CheckoutRejection.ServiceFailing, failure));
-        }
-        _waiting.Clear();
-        ReplyToWarmWaiters(failure);
-    }
-
-    private void ReplyToWarmWaiters(string? failure)
-    {
-        _warmWaiters.ForEach(waiter => waiter.Tell(new PoolWarm(failure)));
-        _warmWaiters.Clear();
-    }
-
-    private void HandleSlotTerminated(Terminated msg)
-    {
-        if (!_bySlot.Remove(msg.ActorRef, out var worker))
-        {
-            return;
-        }
-        _workers.Remove(worker.Id);
-        RemoveFromIdle(worker);
-        if (Stopping)
-        {
-            if (_workers.Count == 0)
-            {
-                _stopRequester!.Tell(PoolStopped.Instance);
-            }
-            return;
-        }
-        if (worker.State != PooledWorkerState.Retiring)
-        {
-            _log.Error("Worker slot {WorkerId} terminated unexpectedly; starting a replacement", worker.Id);
-            if (ActiveCount < _settings.Size)
-            {
-                StartSlot();
-            }
-        }
-    }
-
-    private void HandleReconfigure(Reconfigure msg)
-    {
-        _settings = msg.Pool;
-        _slotProps = msg.SlotProps;
-        _recycle = new RecyclePolicy(msg.Recycle);
-        _crashLoop = new CrashLoopDetector(msg.Pool.CrashLoop);
-        StartRecycleTimer();
-        if (msg.RollWorkers)
-        {
-            _generation++;
-            _log.Info("Configuration reloaded: replacing {Workers} workers one at a time", _workers.Values.Count(w => w.State != PooledWorkerState.Retiring));
-        }
-        else
-        {
-            _log.Info("Configuration reloaded: size {Size}, max-overflow {MaxOverflow}, strategy {Strategy}", _settings.Size, _settings.MaxOverflow, _settings.Strategy);
-        }
-        while (ActiveCount < _settings.Size)
-        {
-            StartSlot();
-        }
-        RetireIdleSurplus();
-        RollNext();
-    }
-
-    /// <summary>Marks the next worker of an older configuration for replacement, once the previous one is done.</summary>
-    private void RollNext()
-    {
-        var old = _workers.Values.Where(w => w.Generation < _generation && w.State != PooledWorkerState.Retiring).ToList();
-        if (old.Count == 0 || old.Any(w => w.RecycleReason is not null))
-        {
-            return;
-        }
-        var next = old.OrderBy(w => w.Id).First();
-        MarkForRecycling(next, Reloaded);
-        if (next.State == PooledWorkerState.Idle && next.Replacement is null)
-        {
-            Retire(next, $"recycled: {Reloaded}");
-        }
-    }
-
-    private void StartRecycleTimer()
-    {
-        Timers.Cancel(RecycleCheck.Instance);
-        if (_recycle.Enabled)
-        {
-            Timers.StartPeriodicTimer(RecycleCheck.Instance, RecycleCheck.Instance, _recycle.CheckInterval);
-        }
+        _slotProps = reconfigure.SlotProps;
+        Apply(_core.Reconfigure(reconfigure.Pool, reconfigure.Recycle, reconfigure.RollWorkers));
     }
 
     private void HandleStopPool()
     {
         _stopRequester = Sender;
-        foreach (var waiter in _waiting)
-        {
-            waiter.Reply.TrySetException(new CheckoutRejectedException(CheckoutRejection.ShuttingDown, "the multiplexer is shutting down"));
-        }
-        _waiting.Clear();
-        if (_workers.Count == 0)
-        {
-            Sender.Tell(PoolStopped.Instance);
-            return;
-        }
-        _log.Info("Stopping {Workers} workers", _workers.Count);
-        foreach (var worker in _workers.Values)
-        {
-            worker.State = PooledWorkerState.Retiring;
-            Context.Stop(worker.Slot);
-        }
+        Apply(_core.Stop());
     }
 
-    /// <summary>A worker is free: the longest-waiting live request gets it, otherwise it goes idle.</summary>
-    private void Release(PooledWorker worker)
+    private void ScheduleRetirementCheck(DateTimeOffset at)
     {
-        if (_recycle.Enabled && worker.RecycleReason is null)
-        {
-            MarkForRecycling(worker, _recycle.Reason(worker, DateTimeOffset.UtcNow, rssBytes: null));
-        }
-        if (worker.RecycleReason is not null && (worker.Replacement is null || worker.Replacement.ReadySince is not null || !_workers.ContainsKey(worker.Replacement.Id)))
-        {
-            Retire(worker, $"recycled: {worker.RecycleReason}");
-            StartOverflowIfNeeded();
-            return;
-        }
-        while (_waiting.First is { } first)
-        {
-            _waiting.RemoveFirst();
-            if (Grant(worker, first.Value))
-            {
-                return;
-            }
-        }
-        MakeIdle(worker);
-        RetireIdleSurplus();
+        var due = at - _clock.GetUtcNow();
+        _retirementTimer ??= Timer(RetirementDue.Instance);
+        _retirementTimer.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
     }
 
-    private bool Grant(PooledWorker worker, Checkout checkout)
+    private void ScheduleRecycleChecks(TimeSpan? interval)
     {
-        var lease = new WorkerLease(worker.Id, worker.Port!.Value, _nextLease++);
-        worker.State = PooledWorkerState.Busy;
-        worker.LeaseId = lease.LeaseId;
-        return checkout.Reply.TrySetResult(lease);
-    }
-
-    private void MakeIdle(PooledWorker worker)
-    {
-        worker.State = PooledWorkerState.Idle;
-        worker.IdleSince = DateTimeOffset.UtcNow;
-        worker.IdleNode = _idle.AddLast(worker);
-    }
-
-    private void RemoveFromIdle(PooledWorker worker)
-    {
-        if (worker.IdleNode is { } node)
+        if (interval is { } every)
         {
-            _idle.Remove(node);
-            worker.IdleNode = null;
-        }
-    }
-
-    /// <summary>Starts temporary workers while live requests wait for more workers than are already starting.</summary>
-    private void StartOverflowIfNeeded()
-    {
-        if (ActiveCount >= _settings.MaxWorkers)
-        {
-            return;
-        }
-        var starting = _workers.Values.Count(w => w.State == PooledWorkerState.Starting);
-        var wanted = PurgeAbandonedWaiters() - starting;
-        while (wanted-- > 0 && ActiveCount < _settings.MaxWorkers)
-        {
-            var id = StartSlot();
-            _log.Info("All workers busy with {Waiting} waiting: started temporary worker {WorkerId} ({Active} of {MaxWorkers})", _waiting.Count, id, ActiveCount, _settings.MaxWorkers);
-        }
-    }
-
-    /// <summary>
-    /// Once more than <c>size</c> workers are idle (the burst is over) and have idled for
-    /// overflow-idle-timeout, retires the surplus: fifo the oldest started (services that leak memory
-    /// give way to fresh ones), lifo the newest. Under sustained load nothing is retired, so no churn.
-    /// </summary>
-    private void RetireIdleSurplus()
-    {
-        var now = DateTimeOffset.UtcNow;
-        while (ActiveCount > _settings.Size && _idle.Count > _settings.Size)
-        {
-            var eligible = _idle.Where(w => now - w.IdleSince >= _settings.OverflowIdleTimeout);
-            var candidate = eligible.FirstOrDefault(w => w.RecycleReason is not null)
-                ?? (_settings.Strategy == PoolStrategy.Fifo ? eligible.MinBy(w => w.ReadySince) : eligible.MaxBy(w => w.ReadySince));
-            if (candidate is null)
-            {
-                ScheduleNextRetirement(now);
-                return;
-            }
-            Retire(candidate, candidate.RecycleReason is { } reason
-                ? $"recycled: {reason}"
-                : $"{_settings.Strategy.ToString().ToLowerInvariant()}: {ActiveCount} workers for size {_settings.Size}");
-        }
-    }
-
-    private void ScheduleNextRetirement(DateTimeOffset now)
-    {
-        if (_idle.Count == 0)
-        {
-            return;
-        }
-        var due = _idle.Min(w => w.IdleSince) + _settings.OverflowIdleTimeout - now;
-        Timers.StartSingleTimer(RetireTick.Instance, RetireTick.Instance, due > TimeSpan.Zero ? due : TimeSpan.Zero);
-    }
-
-    private void Retire(PooledWorker worker, string reason)
-    {
-        RemoveFromIdle(worker);
-        worker.State = PooledWorkerState.Retiring;
-        _history.Retired();
-        _log.Info("Retiring worker {WorkerId} (pid {Pid}, port {Port}): {Reason}", worker.Id, worker.Pid, worker.Port, reason);
-        Context.Stop(worker.Slot);
-        if (!Stopping)
-        {
-            RollNext();
-        }
-    }
-
-    /// <summary>
-    /// Marks a worker to give way to a fresh one. When the pool would drop below size without it, a
-    /// replacement starts first, and the worker keeps serving until the replacement is ready.
-    /// </summary>
-    private void MarkForRecycling(PooledWorker worker, string? reason)
-    {
-        if (reason is null || worker.RecycleReason is not null)
-        {
-            return;
-        }
-        worker.RecycleReason = reason;
-        var staying = _workers.Values.Count(w => w.State != PooledWorkerState.Retiring && w.RecycleReason is null);
-        if (staying < _settings.Size)
-        {
-            worker.Replacement = _workers[StartSlot()];
-            _log.Info("Worker {WorkerId} is to be recycled ({Reason}); worker {ReplacementId} starts to take its place", worker.Id, reason, worker.Replacement.Id);
+            _recycleTimer ??= Timer(RecycleDue.Instance);
+            _recycleTimer.Change(every, every);
         }
         else
         {
-            _log.Info("Worker {WorkerId} is to be recycled ({Reason})", worker.Id, reason);
+            _recycleTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
     }
 
-    /// <summary>The periodic check for what only time reveals: lifetime, and memory grown by the worker's own doing.</summary>
-    private void CheckForRecycling()
+    /// <summary>A timer on the pool's clock that tells the pool <paramref name="message"/>; it starts stopped.</summary>
+    private ITimer Timer(object message)
     {
-        var now = DateTimeOffset.UtcNow;
-        var ready = _workers.Values.Where(w => w.ReadySince is not null && w.Pgid is not null && w.RecycleReason is null).ToList();
-        var rss = _recycle.WatchesMemory ? ProcessGroupUsage.RssBytes([.. ready.Select(w => w.Pgid!.Value)]) : null;
-        foreach (var worker in ready)
-        {
-            MarkForRecycling(worker, _recycle.Reason(worker, now, rss?.GetValueOrDefault(worker.Pgid!.Value)));
-            if (worker.RecycleReason is not null && worker.State == PooledWorkerState.Idle && (worker.Replacement is null || worker.Replacement.ReadySince is not null))
-            {
-                Retire(worker, $"recycled: {worker.RecycleReason}");
-            }
-        }
+        var self = Self;
+        return _clock.CreateTimer(_ => self.Tell(message), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
-    private int StartSlot()
+    private static string SlotName(int workerId) => $"worker-{workerId}";
+
+    private sealed record SlotTerminated(int WorkerId);
+
+    private sealed record MemoryScanned(IReadOnlyDictionary<int, long> RssBytes);
+
+    private sealed record RetirementDue
     {
-        var id = _nextId++;
-        var slot = Context.ActorOf(_slotProps(id, Self), $"worker-{id}");
-        Context.Watch(slot);
-        var worker = new PooledWorker(id, slot, _generation);
-        _workers[id] = worker;
-        _bySlot[slot] = worker;
-        return id;
+        public static RetirementDue Instance { get; } = new();
     }
 
-    /// <summary>Drops waiters whose askers gave up; returns how many live ones remain.</summary>
-    private int PurgeAbandonedWaiters()
+    private sealed record RecycleDue
     {
-        for (var node = _waiting.First; node is not null;)
-        {
-            var next = node.Next;
-            if (node.Value.Reply.Task.IsCompleted)
-            {
-                _waiting.Remove(node);
-            }
-            node = next;
-        }
-        return _waiting.Count;
-    }
-
-    private PoolStatus Status()
-    {
-        PurgeAbandonedWaiters();
-        var workers = _workers.Values
-            .OrderBy(w => w.Id)
-            .Select(w => new WorkerStatus(w.Id, w.State.ToString().ToLowerInvariant(), w.Pid, w.Pgid, w.Port, w.StartedAt, w.Served, w.Restarts, w.LastExit))
-            .ToList();
-        return new PoolStatus(_settings.Size, _settings.MaxOverflow, _settings.Strategy,
-            workers.Count(w => w.State == "idle"), workers.Count(w => w.State == "busy"), workers.Count(w => w.State == "starting"),
-            _waiting.Count, workers, _history.Counters, _history.RecentExits)
-        {
-            Failure = _crashLoop.Failure,
-        };
-    }
-
-    private sealed record RecycleCheck
-    {
-        public static RecycleCheck Instance { get; } = new();
-    }
-
-    private sealed record RetireTick
-    {
-        public static RetireTick Instance { get; } = new();
+        public static RecycleDue Instance { get; } = new();
     }
 }

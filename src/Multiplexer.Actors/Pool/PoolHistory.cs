@@ -2,7 +2,7 @@ using Multiplexer.Actors.Workers;
 
 namespace Multiplexer.Actors.Pool;
 
-/// <summary>What the pool has done since it started, for status and metrics. Owned by <see cref="PoolActor"/>.</summary>
+/// <summary>What the pool has done since it started, for status and metrics. Owned by <see cref="PoolCore"/>.</summary>
 internal sealed class PoolHistory
 {
     private const int RecentExitsKept = 20;
@@ -16,10 +16,10 @@ internal sealed class PoolHistory
 
     public void Retired() => _retired++;
 
-    public void Stopped(WorkerStopped stop)
+    public void Stopped(WorkerStopped stop, DateTimeOffset at)
     {
         _stops[stop.Cause] = _stops.GetValueOrDefault(stop.Cause) + 1;
-        _recentExits.Enqueue(new WorkerExit(DateTimeOffset.UtcNow, stop.WorkerId, stop.Cause, stop.Reason));
+        _recentExits.Enqueue(new WorkerExit(at, stop.WorkerId, stop.Cause, stop.Reason));
         if (_recentExits.Count > RecentExitsKept)
         {
             _recentExits.Dequeue();

@@ -1,5 +1,3 @@
-using Akka.Actor;
-
 namespace Multiplexer.Actors.Pool;
 
 internal enum PooledWorkerState
@@ -11,19 +9,19 @@ internal enum PooledWorkerState
     Retiring,
 }
 
-/// <summary>The pool's bookkeeping for one worker slot. Owned and touched only by <see cref="PoolActor"/>.</summary>
-internal sealed class PooledWorker(int id, IActorRef slot, int generation)
+/// <summary>The pool's bookkeeping for one worker slot. Owned and touched only by <see cref="PoolCore"/>.</summary>
+internal sealed class PooledWorker(int id, int generation)
 {
     public int Id { get; } = id;
 
     /// <summary>Which configuration the slot was started with; a reload rolls the older ones.</summary>
     public int Generation { get; } = generation;
 
-    /// <summary>The slot's supervisor: stopping it retires the worker for good.</summary>
-    public IActorRef Slot { get; } = slot;
-
-    /// <summary>The current incarnation of the worker actor, once ready.</summary>
-    public IActorRef? Process { get; set; }
+    /// <summary>
+    /// The newest incarnation of the slot's worker actor heard from (its supervisor numbers them 1, 2, …):
+    /// a message from an older one is stale.
+    /// </summary>
+    public int Incarnation { get; set; }
 
     public PooledWorkerState State { get; set; } = PooledWorkerState.Starting;
 
@@ -39,6 +37,7 @@ internal sealed class PooledWorker(int id, IActorRef slot, int generation)
 
     public DateTimeOffset? ReadySince { get; set; }
 
+    /// <summary>Since when the worker has been idle without interruption; set each time it goes idle.</summary>
     public DateTimeOffset IdleSince { get; set; }
 
     public LinkedListNode<PooledWorker>? IdleNode { get; set; }

@@ -12,8 +12,8 @@ internal sealed class RecyclePolicy(RecycleSettings settings)
     public TimeSpan CheckInterval => settings.MemoryCheckInterval;
 
     /// <summary>The request count after which this incarnation is recycled: max-requests plus its own share of jitter.</summary>
-    public long RequestLimit() =>
-        settings.MaxRequests == 0 ? long.MaxValue : settings.MaxRequests + Random.Shared.NextInt64(settings.MaxRequestsJitter + 1);
+    public long RequestLimit(Random random) =>
+        settings.MaxRequests == 0 ? long.MaxValue : settings.MaxRequests + random.NextInt64(settings.MaxRequestsJitter + 1);
 
     /// <summary>Why the worker should be recycled now, or null.</summary>
     public string? Reason(PooledWorker worker, DateTimeOffset now, long? rssBytes)

@@ -43,7 +43,7 @@ public sealed class PortRingActor : ReceiveActor
             if (_probe.IsListening(port))
             {
                 busyElsewhere++;
-                _log.Warning("Port {0} is in use by another process; skipping it for worker {1}", port, msg.WorkerId);
+                _log.Warning("Port {Port} is in use by another process; skipping it for worker {WorkerId}", port, msg.WorkerId);
                 continue;
             }
             _held.Add(port);
@@ -52,7 +52,7 @@ public sealed class PortRingActor : ReceiveActor
         }
 
         var reason = $"no free port in {_range}: {_held.Count} held by workers, {busyElsewhere} in use by other processes";
-        _log.Error("Worker {0} cannot start: {1}", msg.WorkerId, reason);
+        _log.Error("Worker {WorkerId} cannot start: {Reason}", msg.WorkerId, reason);
         Sender.Tell(new NoPortFree(reason));
     }
 }

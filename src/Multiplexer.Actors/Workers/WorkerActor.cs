@@ -22,6 +22,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly int _id;
+    private readonly int _incarnation;
     private readonly ServiceSettings _settings;
     private readonly IActorRef _pool;
     private readonly IActorRef _ports;
@@ -34,9 +35,10 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
     private bool _ready;
     private bool _outputDrained;
 
-    public WorkerActor(int id, ServiceSettings settings, IActorRef pool, IActorRef ports, WorkerProcessLauncher launcher)
+    public WorkerActor(int id, int incarnation, ServiceSettings settings, IActorRef pool, IActorRef ports, WorkerProcessLauncher launcher)
     {
         _id = id;
+        _incarnation = incarnation;
         _settings = settings;
         _pool = pool;
         _ports = ports;
@@ -46,8 +48,8 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(int id, ServiceSettings settings, IActorRef pool, IActorRef ports, WorkerProcessLauncher launcher) =>
-        Akka.Actor.Props.Create(() => new WorkerActor(id, settings, pool, ports, launcher));
+    public static Props Props(int id, int incarnation, ServiceSettings settings, IActorRef pool, IActorRef ports, WorkerProcessLauncher launcher) =>
+        Akka.Actor.Props.Create(() => new WorkerActor(id, incarnation, settings, pool, ports, launcher));
 
     protected override void PreStart()
     {
@@ -70,7 +72,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         }
         if (!_stopReported)
         {
-            _pool.Tell(new WorkerStopped(_id, StopCause.Stopped, "stopped", _exit, _ready, [.. _lastErrors]));
+            _pool.Tell(new WorkerStopped(_id, _incarnation, StopCause.Stopped, "stopped", _exit, _ready, [.. _lastErrors]));
         }
     }
 
@@ -94,7 +96,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         {
             _process = msg.Process;
             _log.Info("Worker {WorkerId} started: pid {Pid}, port {Port}: {Command}", _id, _process.Pid, _port, _process.Launch.Command);
-            _pool.Tell(new WorkerStarting(_id, _process.Pid, _port, _process.Pgid));
+            _pool.Tell(new WorkerStarting(_id, _incarnation, _process.Pid, _port, _process.Pgid));
             DrainOutput(_process);
             _process.Exited.PipeTo(Self, success: status => new ProcessExited(status));
             if (_settings.StartDelay.Fixed is { } delay)
@@ -133,7 +135,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         {
             if (msg.Accepting)
             {
-                _pool.Tell(new WorkerHealthy(_id));
+                _pool.Tell(new WorkerHealthy(_id, _incarnation));
             }
             else
             {
@@ -189,14 +191,14 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         Timers.CancelAll();
         _ready = true;
         _log.Info("Worker {WorkerId} ready: pid {Pid}, port {Port}, {ReadyMs:F0} ms after start", _id, _process!.Pid, _port, (DateTimeOffset.UtcNow - _process.StartedAt).TotalMilliseconds);
-        _pool.Tell(new WorkerReady(_id, _process.Pid, _port, _process.Pgid));
+        _pool.Tell(new WorkerReady(_id, _incarnation, _process.Pid, _port, _process.Pgid));
         Become(Ready);
     }
 
     /// <summary>Tells the pool at once, so no request is sent to this worker while the actor winds down.</summary>
     private void StopWorker(StopCause cause, string reason)
     {
-        _pool.Tell(new WorkerStopped(_id, cause, reason, _exit, _ready, [.. _lastErrors]));
+        _pool.Tell(new WorkerStopped(_id, _incarnation, cause, reason, _exit, _ready, [.. _lastErrors]));
         _stopReported = true;
         Context.Stop(Self);
     }

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
+using Microsoft.Extensions.Time.Testing;
 using Multiplexer.Actors.Config;
 using Multiplexer.Actors.Pool;
 using Multiplexer.Actors.Processes;
@@ -12,6 +13,9 @@ namespace Multiplexer.Actors.Tests.Pool;
 public sealed class PoolActorSpecs : TestKit
 {
     private readonly TestProbe _slots;
+
+    // The pool's clock: overflow-idle-timeout and recycling go by it; time stands still until a spec moves it.
+    private readonly FakeTimeProvider _clock = new();
 
     public PoolActorSpecs()
     {
@@ -142,8 +146,11 @@ public sealed class PoolActorSpecs : TestKit
 
         pool.Tell(new Checkin(first, CheckinOutcome.Completed));
         pool.Tell(new Checkin(second, CheckinOutcome.Completed));
+        await StatusAsync(pool);
+        _clock.Advance(TimeSpan.FromMilliseconds(1499));
 
         await _slots.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(250));
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
         await _slots.ExpectMsgAsync<SlotStopped>(TimeSpan.FromSeconds(3));
     }
 
@@ -231,7 +238,7 @@ public sealed class PoolActorSpecs : TestKit
         var next = Checkout(pool);
         await StatusAsync(pool);
         Assert.False(next.IsCompleted, "an unchecked worker must not be lent");
-        pool.Tell(new WorkerHealthy(worker.Id), worker.Probe);
+        pool.Tell(new WorkerHealthy(worker.Id, 1), worker.Probe);
         Assert.Equal(worker.Id, (await next.WaitAsync(TimeSpan.FromSeconds(3))).WorkerId);
     }
 
@@ -246,9 +253,9 @@ public sealed class PoolActorSpecs : TestKit
 
         await worker.Probe.ExpectMsgAsync<RecycleWorker>();
         var next = Checkout(pool);
-        pool.Tell(new WorkerStopped(worker.Id, StopCause.Recycled, "recycled", new ExitStatus(143)), worker.Probe);
+        pool.Tell(new WorkerStopped(worker.Id, 1, StopCause.Recycled, "recycled", new ExitStatus(143)), worker.Probe);
         var reborn = CreateTestProbe();
-        pool.Tell(new WorkerReady(worker.Id, 4242, 20_999, 4242), reborn);
+        pool.Tell(new WorkerReady(worker.Id, 2, 4242, 20_999, 4242), reborn);
         var nextLease = await next.WaitAsync(TimeSpan.FromSeconds(3));
         Assert.Equal(20_999, nextLease.Port);
     }
@@ -259,7 +266,7 @@ public sealed class PoolActorSpecs : TestKit
         var pool = CreatePool(Settings(size: 1));
         var worker = await ReadyWorkerAsync(pool);
         var lease = await CheckoutAsync(pool);
-        pool.Tell(new WorkerStopped(worker.Id, StopCause.Exited, "exited", new ExitStatus(137)), worker.Probe);
+        pool.Tell(new WorkerStopped(worker.Id, 1, StopCause.Exited, "exited", new ExitStatus(137)), worker.Probe);
 
         pool.Tell(new Checkin(lease, CheckinOutcome.Completed));
 
@@ -298,7 +305,7 @@ public sealed class PoolActorSpecs : TestKit
         var waiting = Checkout(pool);
         for (var i = 0; i < 3; i++)
         {
-            pool.Tell(new WorkerStopped(id, StopCause.Exited, "exited with exit code 1", new ExitStatus(1), WasReady: false, LastErrors: ["Error: Cannot find module 'app.js'"]));
+            pool.Tell(new WorkerStopped(id, i + 1, StopCause.Exited, "exited with exit code 1", new ExitStatus(1), WasReady: false, LastErrors: ["Error: Cannot find module 'app.js'"]));
         }
 
         // act
@@ -312,7 +319,7 @@ public sealed class PoolActorSpecs : TestKit
         Assert.NotNull((await StatusAsync(pool)).Failure);
 
         // and once a worker is ready again, requests are served
-        MakeReady(pool, id);
+        MakeReady(pool, id, incarnation: 4);
         await CheckoutAsync(pool);
         Assert.Null((await StatusAsync(pool)).Failure);
     }
@@ -324,7 +331,7 @@ public sealed class PoolActorSpecs : TestKit
         var worker = await ReadyWorkerAsync(pool);
         for (var i = 0; i < 3; i++)
         {
-            pool.Tell(new WorkerStopped(worker.Id, StopCause.Exited, "exited", new ExitStatus(1), WasReady: true), worker.Probe);
+            pool.Tell(new WorkerStopped(worker.Id, i + 1, StopCause.Exited, "exited", new ExitStatus(1), WasReady: true), worker.Probe);
         }
 
         var waiting = Checkout(pool);
@@ -380,16 +387,17 @@ public sealed class PoolActorSpecs : TestKit
     private IActorRef CreatePool(PoolSettings settings, RecycleSettings? recycle = null)
     {
         var observer = _slots.Ref;
-        return Sys.ActorOf(Props.Create(() => new PoolActor(settings, (id, _) => FakeSlot.Props(id, observer), recycle)));
+        var clock = _clock;
+        return Sys.ActorOf(Props.Create(() => new PoolActor(settings, (id, _) => FakeSlot.Props(id, observer), recycle, clock)));
     }
 
     /// <summary>Waits for the pool to start a slot, then plays its worker announcing itself ready.</summary>
     private async Task<FakeWorker> ReadyWorkerAsync(IActorRef pool) => MakeReady(pool, (await _slots.ExpectMsgAsync<SlotStarted>()).Id);
 
-    private FakeWorker MakeReady(IActorRef pool, int id)
+    private FakeWorker MakeReady(IActorRef pool, int id, int incarnation = 1)
     {
         var probe = CreateTestProbe();
-        pool.Tell(new WorkerReady(id, 1000 + id, 20_000 + id, 1000 + id), probe);
+        pool.Tell(new WorkerReady(id, incarnation, 1000 + id, 20_000 + id, 1000 + id), probe);
         return new FakeWorker(id, probe);
     }
 

@@ -171,9 +171,11 @@ public sealed class WorkerActorSpecs : TestKit, IDisposable
         }
         Sys.Stop(supervisor);
 
-        // assert: restarted several times, each exit reported with its code, but at most at 0, .1, .3, .7 s (and maybe 1.5 s)
+        // assert: restarted several times, each exit reported with its code, but at most at 0, .1, .3, .7 s (and maybe 1.5 s);
+        // every restart is the slot's next incarnation
         Assert.InRange(exits.Count, 2, 5);
         Assert.All(exits, e => Assert.Equal(3, e.Exit?.Code));
+        Assert.Equal(Enumerable.Range(1, exits.Count), exits.Select(e => e.Incarnation));
     }
 
     [Theory]
@@ -203,7 +205,7 @@ public sealed class WorkerActorSpecs : TestKit, IDisposable
     }
 
     private IActorRef StartWorker(ServiceSettings settings) =>
-        Sys.ActorOf(WorkerActor.Props(1, settings, _pool, _ports, _launcher));
+        Sys.ActorOf(WorkerActor.Props(1, 1, settings, _pool, _ports, _launcher));
 
     private static ServiceSettings Service(string command, StartDelay? startDelay = null, TimeSpan? readyTimeout = null, RestartBackoff? restart = null) =>
         new(new Uri("http://127.0.0.1"), new PortRange(1, 1), command, startDelay ?? StartDelay.WaitFirstOutput,
