@@ -46,9 +46,18 @@ internal sealed record ReportStopped : PoolDecision
 }
 
 /// <summary>A lifecycle line for the log, as a template with its arguments.</summary>
-internal sealed record PoolLog(PoolLogLevel Level, string Template, params object?[] Args) : PoolDecision
+internal sealed partial record PoolLog(PoolLogLevel Level, string Template, params object?[] Args) : PoolDecision
 {
-    public override string ToString() => string.Format(System.Globalization.CultureInfo.InvariantCulture, Template, Args);
+    /// <summary>The line as the log shows it: the named placeholders filled in order, as Akka's formatter does.</summary>
+    public override string ToString()
+    {
+        var position = 0;
+        var positional = NamedPlaceholder().Replace(Template, match => $"{{{position++}{match.Groups[1].Value}}}");
+        return string.Format(System.Globalization.CultureInfo.InvariantCulture, positional, Args);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\{[A-Za-z]\w*(:[^}]*)?\}")]
+    private static partial System.Text.RegularExpressions.Regex NamedPlaceholder();
 }
 
 internal enum PoolLogLevel

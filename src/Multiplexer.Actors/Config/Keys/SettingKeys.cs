@@ -108,10 +108,10 @@ internal static class SettingKeys
             "receive the whole body before taking a worker");
 
         public static readonly ScalarKey<bool> ResponseBuffering = new("multiplexer.http.response-buffering", KeyTypes.OnOff, true, s => s.Http.ResponseBuffering,
-            "free the worker as soon as it has written its response");
+            "free the worker as soon as it has written its response, keeping what a slow client has not taken");
 
         public static readonly ScalarKey<long> BufferMemory = new("multiplexer.http.buffer-memory", KeyTypes.ByteSize, 64 * 1024, s => s.Http.BufferMemory,
-            "per request and direction; beyond it buffers spill to a temporary file (`ASPNETCORE_TEMP` or `/tmp`)") { Check = Between(1L, int.MaxValue) };
+            "per request and direction; beyond it buffers spill to a temporary file (`ASPNETCORE_TEMP`, else `TMPDIR`, else `/tmp`)") { Check = Between(1L, int.MaxValue) };
 
         public static readonly ScalarKey<long?> MaxRequestBody = new("multiplexer.http.max-request-body", KeyTypes.ByteSizeOrUnlimited, null, s => s.Http.MaxRequestBody,
             "larger bodies get 413");
