@@ -7,4 +7,7 @@ public sealed record AdminSettings(string Bind, int Port)
     public static AdminSettings Default { get; } = new("127.0.0.1", 3001);
 
     public bool Enabled => Port != 0;
+
+    /// <summary>The bearer token every admin path but the probes requires; empty: none.</summary>
+    public string Token { get; init; } = "";
 }

@@ -15,4 +15,7 @@ public sealed record HttpSettings(
 {
     /// <summary>Null: plain HTTP.</summary>
     public TlsSettings? Tls { get; init; }
+
+    /// <summary>How long, after SIGTERM, the listener goes on serving while <c>/healthz</c> already says it is shutting down.</summary>
+    public TimeSpan ShutdownDelay { get; init; }
 }

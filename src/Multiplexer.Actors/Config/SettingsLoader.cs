@@ -56,7 +56,11 @@ public static partial class SettingsLoader
         var pool = ReadPool(root.Section("pool"));
         var directory = Path.GetFullPath(baseDirectory);
         var httpSection = root.Section("http");
-        var http = ReadHttp(httpSection) with { Tls = ReadTls(httpSection, directory) };
+        var http = ReadHttp(httpSection) with
+        {
+            Tls = ReadTls(httpSection, directory),
+            ShutdownDelay = httpSection.Read("shutdown-delay", TimeSpan.Zero, Duration.TryParse, ExpectedDuration, NotNegative),
+        };
         var service = ReadService(root.Section("service"), directory);
         var admin = ReadAdmin(root.Section("admin"));
         var logging = ReadLogging(root.Section("logging"));
@@ -164,7 +168,10 @@ public static partial class SettingsLoader
 
     private static AdminSettings ReadAdmin(SectionReader s) => new(
         Bind: s.Read("bind", AdminSettings.Default.Bind, TryString, ExpectedString, IpAddressOrLocalhost),
-        Port: s.Read("port", AdminSettings.Default.Port, TryInt, ExpectedInteger, Between(0, 65535)));
+        Port: s.Read("port", AdminSettings.Default.Port, TryInt, ExpectedInteger, Between(0, 65535)))
+    {
+        Token = s.Read("token", "", TryString, ExpectedString),
+    };
 
     private static LoggingSettings ReadLogging(SectionReader s) => new(
         Format: s.Read("format", LoggingSettings.Default.Format, TryLogFormat, "must be text or json"),
