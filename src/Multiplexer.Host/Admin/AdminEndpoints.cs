@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using Multiplexer.Actors.Pool;
 using Multiplexer.Actors.Workers;
+using Multiplexer.Host.Hosting;
 using Multiplexer.Host.Metrics;
 using Multiplexer.Host.Reload;
 using Prometheus;
@@ -28,8 +29,12 @@ internal static class AdminEndpoints
         admin.MapGet("/status", async (IRequiredActor<PoolActor> pool) =>
             Results.Json(StatusDocument.From(await StatusAsync(pool)), Json));
 
-        admin.MapGet("/healthz", async (IRequiredActor<PoolActor> pool) =>
+        admin.MapGet("/healthz", async (IRequiredActor<PoolActor> pool, ShutdownDelay shutdown) =>
         {
+            if (shutdown.ShuttingDown)
+            {
+                return Results.Text("unhealthy: shutting down\n", statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
             var status = await StatusAsync(pool);
             var ready = status.Idle + status.Busy;
             return ready > 0
