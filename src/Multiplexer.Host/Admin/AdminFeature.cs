@@ -1,11 +1,12 @@
+using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Multiplexer.Actors.Config;
 using Multiplexer.Host.Hosting;
 
 namespace Multiplexer.Host.Admin;
 
-/// <summary>The admin listener (<c>admin.bind</c>, <c>admin.port</c>; port 0 turns it off) and its endpoints.</summary>
-internal static class AdminFeature
+/// <summary>The admin listener (<c>admin.bind</c>, <c>admin.port</c>; port 0 turns it off), its token and its endpoints.</summary>
+internal static partial class AdminFeature
 {
     public static IServiceCollection AddAdmin(this IServiceCollection services, AdminSettings admin) =>
         admin.Enabled
@@ -17,13 +18,23 @@ internal static class AdminFeature
     {
         if (admin.Enabled)
         {
+            var token = new AdminToken(admin.Token);
+            if (!token.Required && !IPAddress.IsLoopback(BindAddress.Parse(admin.Bind)))
+            {
+                var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AdminFeature).FullName!);
+                app.Lifetime.ApplicationStarted.Register(() => Unlocked(log, admin.Bind, admin.Port));
+            }
             // A branch of its own, chosen by the listening port, not the Host header a client controls.
             app.MapWhen(context => context.Connection.LocalPort == admin.Port, branch =>
             {
+                branch.Use((context, next) => token.Admits(context.Request) ? next(context) : AdminToken.RefuseAsync(context));
                 branch.UseRouting();
                 branch.UseEndpoints(AdminEndpoints.Map);
             });
         }
         return app;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The admin listener on {Bind}:{Port} is not on loopback and admin.token is not set: whoever reaches it can read /status and /metrics and POST /reload")]
+    private static partial void Unlocked(ILogger logger, string bind, int port);
 }
