@@ -44,6 +44,7 @@ internal static class MultiplexerApp
         // Hosted services start in this order: the actor system, the warm-up, then the SIGHUP handler.
         builder.Services
             .AddSystemd()
+            .AddShutdownDelay()
             .AddSingleton(new LiveSettings(settings))
             .AddKestrelLimits(settings.Http)
             .AddActorTopology(settings, launcher)

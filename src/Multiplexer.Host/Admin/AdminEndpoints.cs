@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using Multiplexer.Actors.Pool;
 using Multiplexer.Actors.Processes;
+using Multiplexer.Host.Hosting;
 using Multiplexer.Host.Metrics;
 using Multiplexer.Host.Reload;
 using Prometheus;
@@ -12,12 +13,15 @@ namespace Multiplexer.Host.Admin;
 
 /// <summary>
 /// The admin listener's endpoints: <c>/status</c> (JSON), <c>/metrics</c> (Prometheus text),
-/// <c>/healthz</c> and <c>/</c> (a live HTML view of the pool). They are served only on the admin
-/// port, so no path of the proxied service is ever taken from it.
+/// <c>/healthz</c> (ready to serve), <c>/livez</c> (alive) and <c>/</c> (a live HTML view of the pool).
+/// They are served only on the admin port, so no path of the proxied service is ever taken from it.
 /// </summary>
 internal static class AdminEndpoints
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
+
+    // Below the usual liveness probe timeouts (Kubernetes' 1 s default is raised to 3 s in deploy/kubernetes).
+    private static readonly TimeSpan LivenessTimeout = TimeSpan.FromSeconds(2);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
@@ -28,13 +32,32 @@ internal static class AdminEndpoints
         admin.MapGet("/status", async (IRequiredActor<PoolActor> pool) =>
             Results.Json(StatusDocument.From(await StatusAsync(pool)), Json));
 
-        admin.MapGet("/healthz", async (IRequiredActor<PoolActor> pool) =>
+        admin.MapGet("/healthz", async (IRequiredActor<PoolActor> pool, ShutdownDelay shutdown) =>
         {
+            if (shutdown.ShuttingDown)
+            {
+                return Results.Text("unhealthy: shutting down\n", statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
             var status = await StatusAsync(pool);
             var ready = status.Idle + status.Busy;
             return ready > 0
                 ? Results.Text($"ok: {ready} of {status.Workers.Count} workers ready\n")
                 : Results.Text($"unhealthy: no worker ready ({Describe(status)})\n", statusCode: StatusCodes.Status503ServiceUnavailable);
+        });
+
+        admin.MapGet("/livez", async (IRequiredActor<PoolActor> pool) =>
+        {
+            // Identify is answered from the pool's mailbox, so a pool that no longer takes messages fails it.
+            try
+            {
+                await pool.ActorRef.Ask<ActorIdentity>(new Identify(null), LivenessTimeout);
+                return Results.Text("ok: alive\n");
+            }
+            catch (AskTimeoutException)
+            {
+                return Results.Text($"unhealthy: the pool actor did not answer within {LivenessTimeout.TotalSeconds:0}s\n",
+                    statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
         });
 
         admin.MapGet("/metrics", async (HttpContext context, IRequiredActor<PoolActor> pool, ProxyMetrics metrics, CollectorRegistry registry) =>

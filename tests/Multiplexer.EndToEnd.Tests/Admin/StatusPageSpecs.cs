@@ -35,6 +35,26 @@ public sealed partial class StatusPageSpecs(ITestOutputHelper output)
         File.Delete(screenshot);
     }
 
+    [SkippableFact]
+    public async Task Should_render_the_rows_when_opened_with_the_token_and_say_how_to_open_it_without()
+    {
+        Skip.IfNot(HeadlessChromium.Available, $"{HeadlessChromium.Executable} is missing (.ci/run installs Debian's chromium)");
+
+        // arrange
+        const string token = "page-token-1234";
+        var adminPort = HostConfig.FreePort();
+        await using var host = await MultiplexerHost.StartAsync(new HostConfig { Size = 2, AdminPort = adminPort, Extra = $"multiplexer.admin.token = \"{token}\"" });
+
+        // act
+        var opened = await HeadlessChromium.DumpDomAsync(new Uri($"http://127.0.0.1:{adminPort}/?token={token}"));
+        var bare = await HeadlessChromium.DumpDomAsync(new Uri($"http://127.0.0.1:{adminPort}/"));
+
+        // assert
+        Assert.Equal(2, WorkerRow().Matches(opened).Count);
+        Assert.Empty(WorkerRow().Matches(bare));
+        Assert.Contains("open this page as /?token=", bare);
+    }
+
     /// <summary>Counts horizontal bands of pixel rows that hold dark (text) pixels.</summary>
     private static int TextBands(PngImage image)
     {
