@@ -25,5 +25,6 @@ internal struct ClientPace
     /// <summary>How much longer the forwarder may wait for the client; zero or less once it may not.</summary>
     public readonly TimeSpan Allowance => Stopwatch.GetElapsedTime(0, Slack + (long)(_written * TicksPerByte) - _waited);
 
-    public void Waited(long since) => _waited += Stopwatch.GetTimestamp() - since;
+    /// <summary>The forwarder waited for the client from <paramref name="since"/> to <paramref name="until"/>, both <see cref="Stopwatch"/> timestamps.</summary>
+    public void Waited(long since, long until) => _waited += until - since;
 }

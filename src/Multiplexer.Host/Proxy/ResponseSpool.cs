@@ -138,7 +138,7 @@ internal sealed class ResponseSpool : WriteOnlyStream
                 await waiting.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 roomMade = waiting.IsCompletedSuccessfully;
             }
-            _pace.Waited(waitStart);
+            _pace.Waited(waitStart, Stopwatch.GetTimestamp());
             Route route;
             lock (_gate)
             {

@@ -3,17 +3,19 @@ using System.Runtime.CompilerServices;
 namespace Multiplexer.Host.Tests.Infrastructure;
 
 /// <summary>
-/// Where ASP.NET Core puts the temporary files of buffered bodies during these specs: a directory of this
-/// run's own, so that a spec can see a buffer's file come and go. ASP.NET Core reads ASPNETCORE_TEMP once
-/// per process, hence a module initializer, before any spec runs.
+/// Where the temporary files of spooled responses go during these specs: a directory of this run's own,
+/// so that a spec can see a file come and go. The specs that look at it share <see cref="Collection"/>,
+/// so that none sees another's file; the directory is set before any spec runs, hence a module initializer.
 /// </summary>
 internal static class TempFiles
 {
+    public const string Collection = "Temporary files";
+
     public static string Directory { get; } = Path.Combine(Path.GetTempPath(), $"multiplexer-host-tests-{Environment.ProcessId}");
 
-    public static IReadOnlyList<string> Buffers => System.IO.Directory.GetFiles(Directory, "ASPNETCORE_*");
+    public static IReadOnlyList<string> Responses => System.IO.Directory.GetFiles(Directory, "multiplexer-response-*");
 
-#pragma warning disable CA2255 // a test assembly's own setting, needed before any spec touches a buffer
+#pragma warning disable CA2255 // a test assembly's own setting, needed before any spec touches a response's file
     [ModuleInitializer]
 #pragma warning restore CA2255
     public static void UseOwnDirectory()
