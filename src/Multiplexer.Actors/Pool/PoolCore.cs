@@ -71,6 +71,7 @@ internal sealed partial class PoolCore
             _waiting.Enqueue(reply);
             StartOverflowIfNeeded();
         }
+        StartSparesIfNeeded();
         return Decided();
     }
 
