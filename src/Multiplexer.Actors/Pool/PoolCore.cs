@@ -68,7 +68,9 @@ internal sealed partial class PoolCore
         }
         else
         {
+            var atLimit = ActiveCount >= _settings.MaxWorkers;
             _waiting.Enqueue(reply);
+            _history.Queued(_waiting.LiveCount(), atLimit);
             StartOverflowIfNeeded();
         }
         StartSparesIfNeeded();
@@ -85,6 +87,7 @@ internal sealed partial class PoolCore
         }
         worker.Served++;
         worker.ServedSinceReady++;
+        _history.Served();
         switch (outcome)
         {
             case CheckinOutcome.Completed:

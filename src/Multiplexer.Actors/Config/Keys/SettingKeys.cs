@@ -66,7 +66,7 @@ internal static class SettingKeys
             "temporary workers on top, started while all are busy") { Check = AtLeast(0), Seed = SeedMapping.Integer("pool_max_overflow") };
 
         public static readonly ScalarKey<int> MinSpare = new("multiplexer.pool.min-spare", KeyTypes.Integer, 0, s => s.Pool.MinSpare,
-            "idle workers kept ready ahead of demand, started as overflow workers (`0` = start overflow only when a request waits)") { Check = AtLeast(0) };
+            "idle workers kept ready on top of `size` (or of the busy workers, when more are busy), started as overflow workers ahead of demand; at most `max-overflow` (`0` = start overflow only when a request waits)") { Check = AtLeast(0) };
 
         public static readonly ScalarKey<PoolStrategy> Strategy = new("multiplexer.pool.strategy", KeyTypes.Strategy, PoolStrategy.Fifo, s => s.Pool.Strategy,
             "`fifo` or `lifo`: which idle worker serves next and which retires") { Seed = SeedMapping.Strategy("pool_strategy") };
