@@ -77,8 +77,8 @@ internal static class SettingKeys
         public static readonly ScalarKey<int> MaxWaiting = new("multiplexer.pool.max-waiting", KeyTypes.Integer, 1024, s => s.Pool.MaxWaiting,
             "longest wait queue, then 503 at once") { Check = AtLeast(0) };
 
-        public static readonly ScalarKey<TimeSpan> OverflowIdleTimeout = new("multiplexer.pool.overflow-idle-timeout", KeyTypes.Duration, TimeSpan.Zero, s => s.Pool.OverflowIdleTimeout,
-            "how long surplus idle workers linger before retiring") { Check = NotNegative };
+        public static readonly ScalarKey<TimeSpan> OverflowIdleTimeout = new("multiplexer.pool.overflow-idle-timeout", KeyTypes.Duration, TimeSpan.FromSeconds(10), s => s.Pool.OverflowIdleTimeout,
+            "how long a surplus worker must idle without interruption before it retires; `0s` retires it the moment more than `size` are idle, as the seed did, which under steady load churns: workers retired and started again moments later, a service start each time") { Check = NotNegative };
 
         public static readonly ScalarKey<int> CrashLoopFailures = new("multiplexer.pool.crash-loop.failures", KeyTypes.Integer, 5, s => s.Pool.CrashLoop.Failures,
             "this many workers dying before ready within `crash-loop.within`, none ready: fail fast with 503") { Check = AtLeast(1) };
