@@ -25,8 +25,8 @@ public sealed class PoolBehaviourSpecs(ITestOutputHelper output)
     [Fact]
     public async Task Should_start_temporary_workers_for_a_burst_and_retire_them_after()
     {
-        // arrange
-        await using var host = await MultiplexerHost.StartAsync(new HostConfig { Size = 1, MaxOverflow = 2 });
+        // arrange: the surplus retires the moment it idles
+        await using var host = await MultiplexerHost.StartAsync(new HostConfig { Size = 1, MaxOverflow = 2, OverflowIdleTimeout = "0s" });
         var before = host.WorkerProcesses().Count;
 
         // act: three slow requests at once
@@ -42,15 +42,9 @@ public sealed class PoolBehaviourSpecs(ITestOutputHelper output)
     [Fact]
     public async Task Should_neither_retire_nor_start_workers_under_steady_load_and_retire_the_surplus_once_it_idles()
     {
-        // arrange: size 2 and 2 temporary workers, which may idle 10 s before they retire
+        // arrange: size 2 and 2 temporary workers, which by default idle 10 s before they retire
         var adminPort = HostConfig.FreePort();
-        await using var host = await MultiplexerHost.StartAsync(new HostConfig
-        {
-            Size = 2,
-            MaxOverflow = 2,
-            AdminPort = adminPort,
-            Extra = "multiplexer.pool.overflow-idle-timeout = 10s",
-        });
+        await using var host = await MultiplexerHost.StartAsync(new HostConfig { Size = 2, MaxOverflow = 2, AdminPort = adminPort });
         using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{adminPort}") };
 
         // act: for 15 s, 8 clients each send a request, and the next one after a pause of up to 30 ms, so

@@ -65,6 +65,7 @@ internal sealed partial class PoolCore
             Log("Pool warm: {Size} workers ready", _settings.Size);
             Decide(new AnswerWarmWaiters(null));
         }
+        StartSparesIfNeeded();
         return Decided();
     }
 
@@ -127,6 +128,7 @@ internal sealed partial class PoolCore
             {
                 StartSlot();
             }
+            StartSparesIfNeeded();
         }
         return Decided();
     }

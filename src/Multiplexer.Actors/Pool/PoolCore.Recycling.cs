@@ -37,6 +37,7 @@ internal sealed partial class PoolCore
             StartSlot();
         }
         RetireIdleSurplus();
+        StartSparesIfNeeded();
         RollNext();
         return Decided();
     }

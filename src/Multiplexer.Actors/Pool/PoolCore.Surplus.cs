@@ -2,7 +2,10 @@ using Multiplexer.Actors.Config;
 
 namespace Multiplexer.Actors.Pool;
 
-/// <summary>The pool core's surplus: temporary workers started while requests wait, and retired once they idle.</summary>
+/// <summary>
+/// The pool core's surplus: temporary workers started while requests wait or ahead of demand as
+/// spares, and retired once they idle.
+/// </summary>
 internal sealed partial class PoolCore
 {
     private DateTimeOffset? _retirementCheckAt;
@@ -32,16 +35,39 @@ internal sealed partial class PoolCore
     }
 
     /// <summary>
+    /// Keeps min-spare workers up beyond those the pool needs now (size, or every busy one when more are
+    /// busy), so that up to min-spare new requests at once never wait for a service to start. Counting
+    /// the workers still starting keeps a start under way from being doubled.
+    /// </summary>
+    private void StartSparesIfNeeded()
+    {
+        if (_settings.MinSpare == 0 || !_warm || _stopping || _crashLoop.Failure is not null)
+        {
+            return;
+        }
+        while (ActiveCount < SpareTarget && ActiveCount < _settings.MaxWorkers)
+        {
+            var idle = _idle.Count;
+            var id = StartSlot();
+            Log("Starting spare worker {WorkerId}: {Idle} idle for min-spare {MinSpare}", id, idle, _settings.MinSpare);
+        }
+    }
+
+    /// <summary>How many workers min-spare asks for: min-spare on top of size, or of the busy ones when more are busy.</summary>
+    private int SpareTarget =>
+        Math.Max(_settings.Size, _workers.Values.Count(w => w.State is PooledWorkerState.Busy or PooledWorkerState.Checking)) + _settings.MinSpare;
+
+    /// <summary>
     /// Once more than <c>size</c> workers are idle (the burst is over), retires the surplus, never below
     /// <c>size</c>: a worker only once it has been idle without interruption for overflow-idle-timeout (a
     /// request in between starts its idle time again, so a steady load that keeps the workers busy
     /// retires none), one due for recycling first, then fifo the oldest started (services that leak
-    /// memory give way to fresh ones), lifo the newest.
+    /// memory give way to fresh ones), lifo the newest. Min-spare's workers stay.
     /// </summary>
     private void RetireIdleSurplus()
     {
         var now = Now;
-        while (ActiveCount > _settings.Size && _idle.Count > _settings.Size)
+        while (ActiveCount > _settings.Size && _idle.Count > _settings.Size && ActiveCount > SpareTarget)
         {
             var eligible = _idle.Where(w => now - w.IdleSince >= _settings.OverflowIdleTimeout).ToList();
             var candidate = eligible.FirstOrDefault(w => w.RecycleReason is not null)
@@ -81,6 +107,7 @@ internal sealed partial class PoolCore
         if (!_stopping)
         {
             RollNext();
+            StartSparesIfNeeded();
         }
     }
 }

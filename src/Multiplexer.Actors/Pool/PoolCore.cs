@@ -68,9 +68,12 @@ internal sealed partial class PoolCore
         }
         else
         {
+            var atLimit = ActiveCount >= _settings.MaxWorkers;
             _waiting.Enqueue(reply);
+            _history.Queued(_waiting.LiveCount(), atLimit);
             StartOverflowIfNeeded();
         }
+        StartSparesIfNeeded();
         return Decided();
     }
 
@@ -84,6 +87,7 @@ internal sealed partial class PoolCore
         }
         worker.Served++;
         worker.ServedSinceReady++;
+        _history.Served();
         switch (outcome)
         {
             case CheckinOutcome.Completed:

@@ -11,8 +11,23 @@ internal sealed class PoolHistory
     private readonly Queue<WorkerExit> _recentExits = new();
     private long _spawned;
     private long _retired;
+    private long _served;
+    private int _waitingMax;
+    private long _limitReached;
 
     public void Spawned() => _spawned++;
+
+    public void Served() => _served++;
+
+    /// <summary>A request joined the queue, now <paramref name="waiting"/> long; <paramref name="atLimit"/>: every worker the pool may run is already up.</summary>
+    public void Queued(int waiting, bool atLimit)
+    {
+        _waitingMax = Math.Max(_waitingMax, waiting);
+        if (atLimit)
+        {
+            _limitReached++;
+        }
+    }
 
     public void Retired() => _retired++;
 
@@ -26,7 +41,12 @@ internal sealed class PoolHistory
         }
     }
 
-    public PoolCounters Counters => new(_spawned, _retired, new Dictionary<StopCause, long>(_stops));
+    public PoolCounters Counters => new(_spawned, _retired, new Dictionary<StopCause, long>(_stops))
+    {
+        Served = _served,
+        WaitingMax = _waitingMax,
+        LimitReached = _limitReached,
+    };
 
     public IReadOnlyList<WorkerExit> RecentExits => [.. _recentExits];
 }

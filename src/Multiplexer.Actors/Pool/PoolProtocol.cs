@@ -48,7 +48,17 @@ public sealed record PoolStatus(
 }
 
 /// <summary>Totals since the pool started.</summary>
-public sealed record PoolCounters(long Spawned, long Retired, IReadOnlyDictionary<StopCause, long> Stops);
+public sealed record PoolCounters(long Spawned, long Retired, IReadOnlyDictionary<StopCause, long> Stops)
+{
+    /// <summary>Requests that got a worker and gave it back.</summary>
+    public long Served { get; init; }
+
+    /// <summary>The most requests ever waiting at once.</summary>
+    public int WaitingMax { get; init; }
+
+    /// <summary>Requests that had to wait with size + max-overflow workers already up: PHP-FPM's "max children reached".</summary>
+    public long LimitReached { get; init; }
+}
 
 /// <summary>One worker stop, for the status page's list of recent exits.</summary>
 public sealed record WorkerExit(DateTimeOffset At, int WorkerId, StopCause Cause, string Reason);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Akka.Actor;
 using Akka.Hosting;
+using Multiplexer.Actors.Config;
 using Multiplexer.Actors.Pool;
 using Multiplexer.Actors.Processes;
 using Multiplexer.Host.Hosting;
@@ -29,8 +30,8 @@ internal static class AdminEndpoints
 
     public static void Map(IEndpointRouteBuilder admin)
     {
-        admin.MapGet("/status", async (IRequiredActor<PoolActor> pool) =>
-            Results.Json(StatusDocument.From(await StatusAsync(pool)), Json));
+        admin.MapGet("/status", async (IRequiredActor<PoolActor> pool, LiveSettings settings) =>
+            Results.Json(StatusDocument.From(await StatusAsync(pool), settings.Current), Json));
 
         admin.MapGet("/healthz", async (IRequiredActor<PoolActor> pool, ShutdownDelay shutdown) =>
         {
@@ -93,12 +94,14 @@ internal static class AdminEndpoints
     /// <summary>The JSON shape of <c>/status</c>.</summary>
     private sealed record StatusDocument(PoolDocument Pool, IReadOnlyList<WorkerDocument> Workers, IReadOnlyList<WorkerExit> RecentExits)
     {
-        public static StatusDocument From(PoolStatus status)
+        public static StatusDocument From(PoolStatus status, MultiplexerSettings settings)
         {
             var rss = ProcessGroupUsage.RssBytes([.. status.Workers.Where(w => w.Pgid is not null).Select(w => w.Pgid!.Value)]);
             return new(
                 new PoolDocument(status.Size, status.MaxOverflow, status.Strategy.ToString().ToLowerInvariant(),
-                    status.Idle, status.Busy, status.Starting, status.Waiting, status.Counters.Spawned, status.Counters.Retired, status.Failure),
+                    status.Idle, status.Busy, status.Starting, status.Waiting, status.Counters.Spawned, status.Counters.Retired, status.Failure,
+                    status.Counters.Served, status.Counters.WaitingMax, status.Counters.LimitReached, settings.Pool.MaxWaiting,
+                    (long)settings.Pool.CheckoutTimeout.TotalMilliseconds, (long)settings.Http.ProxyTimeout.TotalMilliseconds, settings.Pool.MinSpare),
                 [.. status.Workers.Select(w => new WorkerDocument(w.Id, w.Pid, w.Pgid, w.Port, w.State, w.StartedAt, w.RequestsServed, w.Restarts, w.LastExit,
                     w.Pgid is { } pgid ? rss.GetValueOrDefault(pgid) : null))],
                 status.RecentExits);
@@ -106,7 +109,7 @@ internal static class AdminEndpoints
     }
 
     private sealed record PoolDocument(int Size, int MaxOverflow, string Strategy, int Idle, int Busy, int Starting, int Waiting, long Spawned, long Retired,
-        string? Failure);
+        string? Failure, long Served, int WaitingMax, long LimitReached, int MaxWaiting, long CheckoutTimeoutMs, long ProxyTimeoutMs, int MinSpare);
 
     private sealed record WorkerDocument(int Id, int? Pid, int? Pgid, int? Port, string State, DateTimeOffset? StartedAt, long RequestsServed,
         int Restarts, string? LastExit, long? RssBytes);

@@ -23,6 +23,7 @@ internal sealed class ProxyMetrics
     private readonly Counter _spawns;
     private readonly Counter _stops;
     private readonly Counter _retirements;
+    private readonly Counter _limitReached;
 
     public ProxyMetrics(CollectorRegistry registry)
     {
@@ -41,6 +42,8 @@ internal sealed class ProxyMetrics
         _spawns = factory.CreateCounter("multiplexer_worker_spawns_total", "Worker processes started.");
         _stops = factory.CreateCounter("multiplexer_worker_stops_total", "Worker stops by cause.", "cause");
         _retirements = factory.CreateCounter("multiplexer_worker_retirements_total", "Surplus workers retired after a burst.");
+        _limitReached = factory.CreateCounter("multiplexer_pool_limit_reached_total",
+            "Requests that had to wait with every worker the pool may run (size + max-overflow) busy.");
     }
 
     public void RequestServed(int status, TimeSpan checkoutWait, TimeSpan workerTime)
@@ -69,6 +72,7 @@ internal sealed class ProxyMetrics
         _capacity.Set(status.Size + status.MaxOverflow);
         _spawns.IncTo(status.Counters.Spawned);
         _retirements.IncTo(status.Counters.Retired);
+        _limitReached.IncTo(status.Counters.LimitReached);
         foreach (var cause in Enum.GetValues<StopCause>())
         {
             _stops.WithLabels(cause.ToString().ToLowerInvariant()).IncTo(status.Counters.Stops.GetValueOrDefault(cause));

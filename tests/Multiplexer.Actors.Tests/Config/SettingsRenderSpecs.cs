@@ -54,7 +54,7 @@ public sealed class SettingsRenderSpecs : IDisposable
         foreach (var key in new[]
                  {
                      "size = 5", "max-overflow = 15", "strategy = fifo", "checkout-timeout = 30s", "max-waiting = 1024",
-                     "overflow-idle-timeout = 0s", "bind = \"0.0.0.0\"", "port = 3000", "proxy-timeout = 5m",
+                     "overflow-idle-timeout = 10s", "bind = \"0.0.0.0\"", "port = 3000", "proxy-timeout = 5m",
                      "request-buffering = on", "response-buffering = on", "buffer-memory = 64KB",
                      "max-request-body = unlimited", "drain-timeout = 10s", "base-url = \"http://localhost\"",
                      "port-range = \"10300..10350\"", "start-cmd = \"x\"", "start-delay = wait-first-output",

@@ -89,8 +89,8 @@ internal sealed class PoolCoreDriver
     public static int Pgid(int id, int incarnation = 1) => 2000 + (id * 10) + incarnation;
 
     public static PoolSettings Settings(int size = 1, int maxOverflow = 0, PoolStrategy strategy = PoolStrategy.Fifo, int maxWaiting = 100,
-        TimeSpan? overflowIdleTimeout = null) =>
-        new(size, maxOverflow, strategy, TimeSpan.FromSeconds(30), maxWaiting, overflowIdleTimeout ?? TimeSpan.Zero);
+        TimeSpan? overflowIdleTimeout = null, int minSpare = 0) =>
+        new(size, maxOverflow, strategy, TimeSpan.FromSeconds(30), maxWaiting, overflowIdleTimeout ?? TimeSpan.Zero) { MinSpare = minSpare };
 
     /// <summary>Readies every slot started so far and not readied yet.</summary>
     public void ReadyAll()

@@ -10,6 +10,9 @@ public sealed record HostConfig
     public string Strategy { get; init; } = "fifo";
     public string CheckoutTimeout { get; init; } = "10s";
     public int MaxWaiting { get; init; } = 1024;
+
+    /// <summary>Null leaves the default; <c>0s</c> retires the surplus the moment it idles, for specs that watch it go.</summary>
+    public string? OverflowIdleTimeout { get; init; }
     public string ProxyTimeout { get; init; } = "30s";
     public string StartCmd { get; init; } = $"node \"{Repository.NodeWorker}\" %PORT%";
     public string StartDelay { get; init; } = "wait-first-output";
@@ -28,7 +31,7 @@ public sealed record HostConfig
 
     public string ToHocon() => new StringBuilder()
         .AppendLine("multiplexer {")
-        .AppendLine($"  pool {{ size = {Size}, max-overflow = {MaxOverflow}, strategy = {Strategy}, checkout-timeout = {CheckoutTimeout}, max-waiting = {MaxWaiting} }}")
+        .AppendLine($"  pool {{ size = {Size}, max-overflow = {MaxOverflow}, strategy = {Strategy}, checkout-timeout = {CheckoutTimeout}, max-waiting = {MaxWaiting}{(OverflowIdleTimeout is null ? "" : $", overflow-idle-timeout = {OverflowIdleTimeout}")} }}")
         .AppendLine($"  http {{ bind = \"127.0.0.1\", port = 0, proxy-timeout = {ProxyTimeout}, request-buffering = {OnOff(RequestBuffering)}, response-buffering = {OnOff(ResponseBuffering)}, max-request-body = {MaxRequestBody}, drain-timeout = 10s }}")
         .AppendLine("  service {")
         .AppendLine("    base-url = \"http://127.0.0.1\"")

@@ -66,7 +66,7 @@ internal static class SettingKeys
             "temporary workers on top, started while all are busy") { Check = AtLeast(0), Seed = SeedMapping.Integer("pool_max_overflow") };
 
         public static readonly ScalarKey<int> MinSpare = new("multiplexer.pool.min-spare", KeyTypes.Integer, 0, s => s.Pool.MinSpare,
-            "idle workers kept ready ahead of demand, started as overflow workers (`0` = start overflow only when a request waits)") { Check = AtLeast(0) };
+            "idle workers kept ready on top of `size` (or of the busy workers, when more are busy), started as overflow workers ahead of demand; at most `max-overflow` (`0` = start overflow only when a request waits)") { Check = AtLeast(0) };
 
         public static readonly ScalarKey<PoolStrategy> Strategy = new("multiplexer.pool.strategy", KeyTypes.Strategy, PoolStrategy.Fifo, s => s.Pool.Strategy,
             "`fifo` or `lifo`: which idle worker serves next and which retires") { Seed = SeedMapping.Strategy("pool_strategy") };
@@ -77,8 +77,8 @@ internal static class SettingKeys
         public static readonly ScalarKey<int> MaxWaiting = new("multiplexer.pool.max-waiting", KeyTypes.Integer, 1024, s => s.Pool.MaxWaiting,
             "longest wait queue, then 503 at once") { Check = AtLeast(0) };
 
-        public static readonly ScalarKey<TimeSpan> OverflowIdleTimeout = new("multiplexer.pool.overflow-idle-timeout", KeyTypes.Duration, TimeSpan.Zero, s => s.Pool.OverflowIdleTimeout,
-            "how long surplus idle workers linger before retiring") { Check = NotNegative };
+        public static readonly ScalarKey<TimeSpan> OverflowIdleTimeout = new("multiplexer.pool.overflow-idle-timeout", KeyTypes.Duration, TimeSpan.FromSeconds(10), s => s.Pool.OverflowIdleTimeout,
+            "how long a surplus worker must idle without interruption before it retires; `0s` retires it the moment more than `size` are idle, as the seed did, which under steady load churns: workers retired and started again moments later, a service start each time") { Check = NotNegative };
 
         public static readonly ScalarKey<int> CrashLoopFailures = new("multiplexer.pool.crash-loop.failures", KeyTypes.Integer, 5, s => s.Pool.CrashLoop.Failures,
             "this many workers dying before ready within `crash-loop.within`, none ready: fail fast with 503") { Check = AtLeast(1) };
