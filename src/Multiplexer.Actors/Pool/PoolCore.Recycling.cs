@@ -38,6 +38,7 @@ internal sealed partial class PoolCore
         }
         RetireIdleSurplus();
         RollNext();
+        RewatchSlowRequests();
         return Decided();
     }
 

@@ -23,6 +23,7 @@ internal sealed class ProxyMetrics
     private readonly Counter _spawns;
     private readonly Counter _stops;
     private readonly Counter _retirements;
+    private readonly Counter _slowRequests;
 
     public ProxyMetrics(CollectorRegistry registry)
     {
@@ -41,6 +42,7 @@ internal sealed class ProxyMetrics
         _spawns = factory.CreateCounter("multiplexer_worker_spawns_total", "Worker processes started.");
         _stops = factory.CreateCounter("multiplexer_worker_stops_total", "Worker stops by cause.", "cause");
         _retirements = factory.CreateCounter("multiplexer_worker_retirements_total", "Surplus workers retired after a burst.");
+        _slowRequests = factory.CreateCounter("multiplexer_slow_requests_total", "Requests still on their worker after http.slow-request.");
     }
 
     public void RequestServed(int status, TimeSpan checkoutWait, TimeSpan workerTime)
@@ -69,6 +71,7 @@ internal sealed class ProxyMetrics
         _capacity.Set(status.Size + status.MaxOverflow);
         _spawns.IncTo(status.Counters.Spawned);
         _retirements.IncTo(status.Counters.Retired);
+        _slowRequests.IncTo(status.SlowRequests);
         foreach (var cause in Enum.GetValues<StopCause>())
         {
             _stops.WithLabels(cause.ToString().ToLowerInvariant()).IncTo(status.Counters.Stops.GetValueOrDefault(cause));
