@@ -41,7 +41,8 @@ public sealed class WorkerRequestSpecs
         Assert.Equal(JsonValueKind.Null, done.GetProperty("request").ValueKind);
         var last = done.GetProperty("lastRequest");
         Assert.Equal(("/sleep?ms=3000", 200), (last.GetProperty("target").GetString(), last.GetProperty("status").GetInt32()));
-        Assert.InRange(last.GetProperty("durationMs").GetDouble(), 3000, 10_000);
+        // Node's timers count from the event loop's cached time, so the sleep may end a few ms short of 3000.
+        Assert.InRange(last.GetProperty("durationMs").GetDouble(), 2900, 10_000);
         Assert.Equal(1, after.RootElement.GetProperty("pool").GetProperty("slowRequests").GetInt64());
         Assert.Contains("\nmultiplexer_slow_requests_total 1\n", metrics);
         Assert.Single(host.Lines, l => l.Contains("Slow request on worker", StringComparison.Ordinal));
