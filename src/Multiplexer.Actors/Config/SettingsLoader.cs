@@ -85,6 +85,7 @@ public static class SettingsLoader
         new(v.Get(PoolKeys.Size), v.Get(PoolKeys.MaxOverflow), v.Get(PoolKeys.Strategy), v.Get(PoolKeys.CheckoutTimeout), v.Get(PoolKeys.MaxWaiting), v.Get(PoolKeys.OverflowIdleTimeout))
         {
             MinSpare = v.Get(PoolKeys.MinSpare),
+            SlowRequest = v.Get(HttpKeys.SlowRequest),
             CrashLoop = new CrashLoopSettings(v.Get(PoolKeys.CrashLoopFailures), v.Get(PoolKeys.CrashLoopWithin)),
         };
 

@@ -26,6 +26,7 @@ public sealed class PoolActor : ReceiveActor
     private IActorRef? _stopRequester;
     private ITimer? _retirementTimer;
     private ITimer? _recycleTimer;
+    private ITimer? _slowTimer;
 
     /// <param name="clock">The pool's time: idle and lifetime limits, and its timers; the system clock unless a spec gives a fake.</param>
     public PoolActor(PoolSettings settings, Func<int, IActorRef, Props> slotProps, RecycleSettings? recycle = null, TimeProvider? clock = null)
@@ -33,8 +34,8 @@ public sealed class PoolActor : ReceiveActor
         _clock = clock ?? TimeProvider.System;
         _core = new PoolCore(settings, recycle ?? RecycleSettings.Off, _clock);
         _slotProps = slotProps;
-        Receive<Checkout>(msg => Apply(_core.Checkout(msg.Reply)));
-        Receive<Checkin>(msg => Apply(_core.Checkin(msg.Lease, msg.Outcome)));
+        Receive<Checkout>(msg => Apply(_core.Checkout(msg)));
+        Receive<Checkin>(msg => Apply(_core.Checkin(msg)));
         Receive<WorkerStarting>(msg => Apply(_core.Started(msg)));
         Receive<WorkerReady>(HandleReady);
         Receive<WorkerHealthy>(msg => Apply(_core.Healthy(msg)));
@@ -42,6 +43,7 @@ public sealed class PoolActor : ReceiveActor
         Receive<SlotTerminated>(HandleSlotTerminated);
         Receive<RetirementDue>(_ => Apply(_core.RetirementDue()));
         Receive<RecycleDue>(_ => Apply(_core.RecycleCheckDue()));
+        Receive<SlowCheckDue>(_ => Apply(_core.SlowCheckDue()));
         Receive<MemoryScanned>(msg => Apply(_core.MemoryScanned(msg.RssBytes)));
         Receive<GetPoolStatus>(_ => Sender.Tell(_core.Status()));
         Receive<AwaitPoolWarm>(_ => HandleAwaitWarm());
@@ -62,6 +64,7 @@ public sealed class PoolActor : ReceiveActor
     {
         _retirementTimer?.Dispose();
         _recycleTimer?.Dispose();
+        _slowTimer?.Dispose();
     }
 
     /// <summary>Carries out the core's decisions in order. A grant whose request has just given up comes straight back.</summary>
@@ -95,6 +98,9 @@ public sealed class PoolActor : ReceiveActor
                 case ScheduleRetirementCheck check:
                     ScheduleRetirementCheck(check.At);
                     break;
+                case ScheduleSlowCheck check:
+                    ScheduleSlowCheck(check.At);
+                    break;
                 case ScheduleRecycleChecks checks:
                     ScheduleRecycleChecks(checks.Interval);
                     break;
@@ -111,7 +117,12 @@ public sealed class PoolActor : ReceiveActor
                     _stopRequester?.Tell(PoolStopped.Instance);
                     break;
                 case PoolLog log:
-                    _log.Log(log.Level == PoolLogLevel.Error ? LogLevel.ErrorLevel : LogLevel.InfoLevel, log.Template, log.Args);
+                    _log.Log(log.Level switch
+                    {
+                        PoolLogLevel.Error => LogLevel.ErrorLevel,
+                        PoolLogLevel.Warning => LogLevel.WarningLevel,
+                        _ => LogLevel.InfoLevel,
+                    }, log.Template, log.Args);
                     break;
             }
         }
@@ -163,6 +174,20 @@ public sealed class PoolActor : ReceiveActor
         _retirementTimer.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
     }
 
+    private void ScheduleSlowCheck(DateTimeOffset? at)
+    {
+        if (at is { } when)
+        {
+            var due = when - _clock.GetUtcNow();
+            _slowTimer ??= Timer(SlowCheckDue.Instance);
+            _slowTimer.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            _slowTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+    }
+
     private void ScheduleRecycleChecks(TimeSpan? interval)
     {
         if (interval is { } every)
@@ -192,6 +217,11 @@ public sealed class PoolActor : ReceiveActor
     private sealed record RetirementDue
     {
         public static RetirementDue Instance { get; } = new();
+    }
+
+    private sealed record SlowCheckDue
+    {
+        public static SlowCheckDue Instance { get; } = new();
     }
 
     private sealed record RecycleDue

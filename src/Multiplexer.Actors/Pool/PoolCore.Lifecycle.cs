@@ -101,6 +101,7 @@ internal sealed partial class PoolCore
         }
         worker.Restarts++;
         _idle.Remove(worker);
+        EndRequest(worker);
         worker.State = PooledWorkerState.Starting;
         worker.ReadySince = null;
         return Decided();
@@ -159,15 +160,21 @@ internal sealed partial class PoolCore
     public PoolStatus Status()
     {
         var waiting = _waiting.LiveCount();
+        var now = Now;
         var workers = _workers.Values
             .OrderBy(w => w.Id)
-            .Select(w => new WorkerStatus(w.Id, w.State.ToString().ToLowerInvariant(), w.Pid, w.Pgid, w.Port, w.StartedAt, w.Served, w.Restarts, w.LastExit))
+            .Select(w => new WorkerStatus(w.Id, w.State.ToString().ToLowerInvariant(), w.Pid, w.Pgid, w.Port, w.StartedAt, w.Served, w.Restarts, w.LastExit)
+            {
+                Request = RequestOf(w, now),
+                LastRequest = LastRequestOf(w),
+            })
             .ToList();
         return new PoolStatus(_settings.Size, _settings.MaxOverflow, _settings.Strategy,
             workers.Count(w => w.State == "idle"), workers.Count(w => w.State == "busy"), workers.Count(w => w.State == "starting"),
             waiting, workers, _history.Counters, _history.RecentExits)
         {
             Failure = _crashLoop.Failure,
+            SlowRequests = _slowRequests,
         };
     }
 

@@ -39,6 +39,7 @@ internal sealed partial class PoolCore
         RetireIdleSurplus();
         StartSparesIfNeeded();
         RollNext();
+        RewatchSlowRequests();
         return Decided();
     }
 

@@ -42,8 +42,9 @@ internal sealed partial class PoolCore
     private int ActiveCount => _workers.Count - _workers.Values.Count(w => w.State == PooledWorkerState.Retiring);
 
     /// <summary>A request wants a worker of its own: the next idle one by strategy, else a place in the queue.</summary>
-    public IReadOnlyList<PoolDecision> Checkout(TaskCompletionSource<WorkerLease> reply)
+    public IReadOnlyList<PoolDecision> Checkout(Checkout request)
     {
+        var reply = request.Reply;
         if (reply.Task.IsCompleted)
         {
             // It gave up before its turn came.
@@ -59,7 +60,7 @@ internal sealed partial class PoolCore
         }
         else if (_idle.Take(_settings.Strategy) is { } worker)
         {
-            Grant(worker, reply);
+            Grant(worker, request);
         }
         else if (_waiting.IsFull(_settings.MaxWaiting))
         {
@@ -69,7 +70,7 @@ internal sealed partial class PoolCore
         else
         {
             var atLimit = ActiveCount >= _settings.MaxWorkers;
-            _waiting.Enqueue(reply);
+            _waiting.Enqueue(request);
             _history.Queued(_waiting.LiveCount(), atLimit);
             StartOverflowIfNeeded();
         }
@@ -78,8 +79,9 @@ internal sealed partial class PoolCore
     }
 
     /// <summary>A request is done with its worker; <paramref name="outcome"/> says whether the worker can serve again.</summary>
-    public IReadOnlyList<PoolDecision> Checkin(WorkerLease lease, CheckinOutcome outcome)
+    public IReadOnlyList<PoolDecision> Checkin(Checkin checkin)
     {
+        var (lease, outcome) = (checkin.Lease, checkin.Outcome);
         if (Leased(lease) is not { } worker)
         {
             // The worker died or was replaced while the request was out: nothing to give back.
@@ -88,6 +90,12 @@ internal sealed partial class PoolCore
         worker.Served++;
         worker.ServedSinceReady++;
         _history.Served();
+        worker.LastMethod = worker.RequestMethod;
+        worker.LastTarget = worker.RequestTarget;
+        worker.LastStatus = checkin.Status;
+        worker.LastDuration = checkin.WorkerTime;
+        worker.LastEndedAt = Now;
+        EndRequest(worker);
         switch (outcome)
         {
             case CheckinOutcome.Completed:
@@ -111,6 +119,7 @@ internal sealed partial class PoolCore
     {
         if (Leased(lease) is { } worker)
         {
+            EndRequest(worker);
             Release(worker);
         }
         return Decided();
@@ -123,20 +132,25 @@ internal sealed partial class PoolCore
         {
             return;
         }
-        if (_waiting.TakeLive() is { } reply)
+        if (_waiting.TakeLive() is { } request)
         {
-            Grant(worker, reply);
+            Grant(worker, request);
             return;
         }
         _idle.Add(worker, Now);
         RetireIdleSurplus();
     }
 
-    private void Grant(PooledWorker worker, TaskCompletionSource<WorkerLease> reply)
+    private void Grant(PooledWorker worker, Checkout request)
     {
         worker.State = PooledWorkerState.Busy;
         worker.LeaseId = _nextLease++;
-        Decide(new GrantLease(reply, new WorkerLease(worker.Id, worker.Port!.Value, worker.LeaseId)));
+        worker.RequestMethod = request.Method;
+        worker.RequestTarget = request.Target;
+        worker.RequestStartedAt = Now;
+        worker.RequestWarnedSlow = false;
+        Decide(new GrantLease(request.Reply, new WorkerLease(worker.Id, worker.Port!.Value, worker.LeaseId)));
+        WatchForSlowRequests();
     }
 
     private PooledWorker? Leased(WorkerLease lease) =>

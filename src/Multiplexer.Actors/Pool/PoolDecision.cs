@@ -30,6 +30,9 @@ internal sealed record ReplaceProcess(int WorkerId, string Reason) : PoolDecisio
 /// <summary>Call <see cref="PoolCore.RetirementDue"/> at <paramref name="At"/> on the pool's clock, instead of any check scheduled before.</summary>
 internal sealed record ScheduleRetirementCheck(DateTimeOffset At) : PoolDecision;
 
+/// <summary>Call <see cref="PoolCore.SlowCheckDue"/> at <paramref name="At"/> on the pool's clock, instead of any check scheduled before; null: never.</summary>
+internal sealed record ScheduleSlowCheck(DateTimeOffset? At) : PoolDecision;
+
 /// <summary>Call <see cref="PoolCore.RecycleCheckDue"/> every <paramref name="Interval"/>; null: never.</summary>
 internal sealed record ScheduleRecycleChecks(TimeSpan? Interval) : PoolDecision;
 
@@ -63,5 +66,6 @@ internal sealed partial record PoolLog(PoolLogLevel Level, string Template, para
 internal enum PoolLogLevel
 {
     Info,
+    Warning,
     Error,
 }

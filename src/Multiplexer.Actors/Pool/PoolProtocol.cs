@@ -7,11 +7,15 @@ namespace Multiplexer.Actors.Pool;
 /// Asks the pool for a worker of one's own. The reply travels in the message rather than through a
 /// temporary ask actor: when the asker has given up (timeout, client gone) the pool's
 /// <c>TrySetResult</c> fails and the worker goes straight back to the pool, so no lease is ever lost.
+/// The method and (printable) target say what the worker will be doing, for the status and slow-request warnings.
 /// </summary>
-public sealed record Checkout(TaskCompletionSource<WorkerLease> Reply);
+public sealed record Checkout(TaskCompletionSource<WorkerLease> Reply, string Method, string Target);
 
-/// <summary>Gives a worker back; <paramref name="Outcome"/> says what the pool should do with it.</summary>
-public sealed record Checkin(WorkerLease Lease, CheckinOutcome Outcome);
+/// <summary>
+/// Gives a worker back; <paramref name="Outcome"/> says what the pool should do with it.
+/// <paramref name="Status"/> is the response status and <paramref name="WorkerTime"/> how long the request held the worker.
+/// </summary>
+public sealed record Checkin(WorkerLease Lease, CheckinOutcome Outcome, int Status, TimeSpan WorkerTime);
 
 public enum CheckinOutcome
 {
@@ -45,6 +49,9 @@ public sealed record PoolStatus(
 {
     /// <summary>Why the pool fails fast (workers keep dying before they are ready), or null.</summary>
     public string? Failure { get; init; }
+
+    /// <summary>Requests still on their worker after http.slow-request, since the pool started.</summary>
+    public long SlowRequests { get; init; }
 }
 
 /// <summary>Totals since the pool started.</summary>
@@ -72,7 +79,20 @@ public sealed record WorkerStatus(
     DateTimeOffset? StartedAt,
     long RequestsServed,
     int Restarts,
-    string? LastExit);
+    string? LastExit)
+{
+    /// <summary>What the worker is doing now, or null when it has no request.</summary>
+    public WorkerRequest? Request { get; init; }
+
+    /// <summary>The last request the worker finished, or null before the first.</summary>
+    public WorkerLastRequest? LastRequest { get; init; }
+}
+
+/// <summary>A request on its worker; <paramref name="ElapsedMs"/> as of when the status was made.</summary>
+public sealed record WorkerRequest(string Method, string Target, DateTimeOffset StartedAt, double ElapsedMs);
+
+/// <summary>A request its worker finished: the response status and how long it held the worker.</summary>
+public sealed record WorkerLastRequest(string Method, string Target, int Status, double DurationMs, DateTimeOffset EndedAt);
 
 /// <summary>
 /// Answered with <see cref="PoolWarm"/> once the first <c>size</c> workers have all been ready (at once

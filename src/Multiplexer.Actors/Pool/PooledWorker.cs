@@ -57,5 +57,27 @@ internal sealed class PooledWorker(int id, int generation)
 
     public int Restarts { get; set; }
 
+    // The current request and the last one, as plain fields rather than records: the request path allocates nothing for them.
+    public string? RequestMethod { get; set; }
+
+    public string? RequestTarget { get; set; }
+
+    /// <summary>When the current request was granted the worker; null when it has none.</summary>
+    public DateTimeOffset? RequestStartedAt { get; set; }
+
+    /// <summary>Whether the current request has been logged as slow already.</summary>
+    public bool RequestWarnedSlow { get; set; }
+
+    public string? LastMethod { get; set; }
+
+    public string? LastTarget { get; set; }
+
+    public int LastStatus { get; set; }
+
+    public TimeSpan LastDuration { get; set; }
+
+    /// <summary>When the last request was checked in; null before the first.</summary>
+    public DateTimeOffset? LastEndedAt { get; set; }
+
     public string? LastExit { get; set; }
 }

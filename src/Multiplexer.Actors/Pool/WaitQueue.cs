@@ -6,20 +6,20 @@ namespace Multiplexer.Actors.Pool;
 /// </summary>
 internal sealed class WaitQueue
 {
-    private readonly LinkedList<TaskCompletionSource<WorkerLease>> _replies = new();
+    private readonly LinkedList<Checkout> _replies = new();
 
     /// <summary>How many wait, counting those that gave up and were not passed over yet.</summary>
     public int Count => _replies.Count;
 
-    public void Enqueue(TaskCompletionSource<WorkerLease> reply) => _replies.AddLast(reply);
+    public void Enqueue(Checkout request) => _replies.AddLast(request);
 
     /// <summary>Takes out the longest-waiting request that still waits, or null.</summary>
-    public TaskCompletionSource<WorkerLease>? TakeLive()
+    public Checkout? TakeLive()
     {
         while (_replies.First is { } first)
         {
             _replies.RemoveFirst();
-            if (!first.Value.Task.IsCompleted)
+            if (!first.Value.Reply.Task.IsCompleted)
             {
                 return first.Value;
             }
@@ -36,7 +36,7 @@ internal sealed class WaitQueue
         for (var node = _replies.First; node is not null;)
         {
             var next = node.Next;
-            if (node.Value.Task.IsCompleted)
+            if (node.Value.Reply.Task.IsCompleted)
             {
                 _replies.Remove(node);
             }
@@ -48,7 +48,7 @@ internal sealed class WaitQueue
     /// <summary>Empties the queue; returns the requests that still waited.</summary>
     public List<TaskCompletionSource<WorkerLease>> TakeAll()
     {
-        var live = _replies.Where(r => !r.Task.IsCompleted).ToList();
+        var live = _replies.Select(r => r.Reply).Where(r => !r.Task.IsCompleted).ToList();
         _replies.Clear();
         return live;
     }

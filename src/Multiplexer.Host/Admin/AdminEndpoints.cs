@@ -96,21 +96,24 @@ internal static class AdminEndpoints
     {
         public static StatusDocument From(PoolStatus status, MultiplexerSettings settings)
         {
-            var rss = ProcessGroupUsage.RssBytes([.. status.Workers.Where(w => w.Pgid is not null).Select(w => w.Pgid!.Value)]);
+            int[] groups = [.. status.Workers.Where(w => w.Pgid is not null).Select(w => w.Pgid!.Value)];
+            var rss = ProcessGroupUsage.RssBytes(groups);
+            var cpu = ProcessGroupUsage.CpuSeconds(groups);
             return new(
                 new PoolDocument(status.Size, status.MaxOverflow, status.Strategy.ToString().ToLowerInvariant(),
                     status.Idle, status.Busy, status.Starting, status.Waiting, status.Counters.Spawned, status.Counters.Retired, status.Failure,
                     status.Counters.Served, status.Counters.WaitingMax, status.Counters.LimitReached, settings.Pool.MaxWaiting,
-                    (long)settings.Pool.CheckoutTimeout.TotalMilliseconds, (long)settings.Http.ProxyTimeout.TotalMilliseconds, settings.Pool.MinSpare),
+                    (long)settings.Pool.CheckoutTimeout.TotalMilliseconds, (long)settings.Http.ProxyTimeout.TotalMilliseconds, settings.Pool.MinSpare, status.SlowRequests),
                 [.. status.Workers.Select(w => new WorkerDocument(w.Id, w.Pid, w.Pgid, w.Port, w.State, w.StartedAt, w.RequestsServed, w.Restarts, w.LastExit,
-                    w.Pgid is { } pgid ? rss.GetValueOrDefault(pgid) : null))],
+                    w.Pgid is { } pgid ? rss.GetValueOrDefault(pgid) : null, w.Pgid is { } group ? cpu.GetValueOrDefault(group) : null,
+                    w.Request, w.LastRequest))],
                 status.RecentExits);
         }
     }
 
     private sealed record PoolDocument(int Size, int MaxOverflow, string Strategy, int Idle, int Busy, int Starting, int Waiting, long Spawned, long Retired,
-        string? Failure, long Served, int WaitingMax, long LimitReached, int MaxWaiting, long CheckoutTimeoutMs, long ProxyTimeoutMs, int MinSpare);
+        string? Failure, long Served, int WaitingMax, long LimitReached, int MaxWaiting, long CheckoutTimeoutMs, long ProxyTimeoutMs, int MinSpare, long SlowRequests);
 
     private sealed record WorkerDocument(int Id, int? Pid, int? Pgid, int? Port, string State, DateTimeOffset? StartedAt, long RequestsServed,
-        int Restarts, string? LastExit, long? RssBytes);
+        int Restarts, string? LastExit, long? RssBytes, double? CpuSeconds, WorkerRequest? Request, WorkerLastRequest? LastRequest);
 }

@@ -24,6 +24,7 @@ internal sealed class ProxyMetrics
     private readonly Counter _stops;
     private readonly Counter _retirements;
     private readonly Counter _limitReached;
+    private readonly Counter _slowRequests;
 
     public ProxyMetrics(CollectorRegistry registry)
     {
@@ -44,6 +45,7 @@ internal sealed class ProxyMetrics
         _retirements = factory.CreateCounter("multiplexer_worker_retirements_total", "Surplus workers retired after a burst.");
         _limitReached = factory.CreateCounter("multiplexer_pool_limit_reached_total",
             "Requests that had to wait with every worker the pool may run (size + max-overflow) busy.");
+        _slowRequests = factory.CreateCounter("multiplexer_slow_requests_total", "Requests still on their worker after http.slow-request.");
     }
 
     public void RequestServed(int status, TimeSpan checkoutWait, TimeSpan workerTime)
@@ -73,6 +75,7 @@ internal sealed class ProxyMetrics
         _spawns.IncTo(status.Counters.Spawned);
         _retirements.IncTo(status.Counters.Retired);
         _limitReached.IncTo(status.Counters.LimitReached);
+        _slowRequests.IncTo(status.SlowRequests);
         foreach (var cause in Enum.GetValues<StopCause>())
         {
             _stops.WithLabels(cause.ToString().ToLowerInvariant()).IncTo(status.Counters.Stops.GetValueOrDefault(cause));

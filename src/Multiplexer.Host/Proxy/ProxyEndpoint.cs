@@ -71,7 +71,7 @@ internal sealed class ProxyEndpoint
         }
 
         var checkoutStart = Stopwatch.GetTimestamp();
-        var (lease, reason, rejection) = await CheckoutAsync(context, options.CheckoutTimeout);
+        var (lease, reason, rejection) = await CheckoutAsync(context, target, options.CheckoutTimeout);
         if (lease is null)
         {
             NotServed(context, target, start, reason!, rejection);
@@ -91,7 +91,7 @@ internal sealed class ProxyEndpoint
             {
                 context.Request.Body.Position = 0;
             }
-            (lease, reason, rejection) = await CheckoutAsync(context, options.CheckoutTimeout);
+            (lease, reason, rejection) = await CheckoutAsync(context, target, options.CheckoutTimeout);
             if (lease is null)
             {
                 NotServed(context, target, start, reason!, rejection);
@@ -124,13 +124,14 @@ internal sealed class ProxyEndpoint
     private async Task<ForwarderError> ForwardAsync(HttpContext context, WorkerLease lease, ForwarderRequestConfig requestConfig)
     {
         var error = ForwarderError.None;
+        var sent = Stopwatch.GetTimestamp();
         try
         {
             error = await _forwarder.SendAsync(context, _prefixes[lease.Port - _firstPort], _invoker, requestConfig, TransparentTransformer.Instance);
         }
         finally
         {
-            _pool.Tell(new Checkin(lease, Outcome(context, error)));
+            _pool.Tell(new Checkin(lease, Outcome(context, error), context.Response.StatusCode, Stopwatch.GetElapsedTime(sent)));
         }
         return error;
     }
@@ -199,14 +200,14 @@ internal sealed class ProxyEndpoint
     }
 
     /// <returns>The lease, or why there is none and, for a 503, the rejection's metric label.</returns>
-    private async Task<(WorkerLease? Lease, string? Reason, string? Rejection)> CheckoutAsync(HttpContext context, TimeSpan checkoutTimeout)
+    private async Task<(WorkerLease? Lease, string? Reason, string? Rejection)> CheckoutAsync(HttpContext context, string target, TimeSpan checkoutTimeout)
     {
         var reply = new TaskCompletionSource<WorkerLease>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         timeout.CancelAfter(checkoutTimeout);
         // Cancelling the reply is what makes a late lease go back to the pool: its TrySetResult then fails.
         await using var registration = timeout.Token.Register(static state => ((TaskCompletionSource<WorkerLease>)state!).TrySetCanceled(), reply);
-        _pool.Tell(new Checkout(reply));
+        _pool.Tell(new Checkout(reply, context.Request.Method, target));
         try
         {
             return (await reply.Task, null, null);

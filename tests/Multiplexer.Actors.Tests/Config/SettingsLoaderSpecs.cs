@@ -57,7 +57,7 @@ public sealed class SettingsLoaderSpecs : IDisposable
         var settings = SettingsLoader.Parse(FullExample, _dir.Path, "/etc/multiplexer.conf");
 
         Assert.Equal(
-            new PoolSettings(5, 15, PoolStrategy.Fifo, TimeSpan.FromSeconds(30), 1024, TimeSpan.FromSeconds(10)),
+            new PoolSettings(5, 15, PoolStrategy.Fifo, TimeSpan.FromSeconds(30), 1024, TimeSpan.FromSeconds(10)) { SlowRequest = TimeSpan.FromSeconds(10) },
             settings.Pool);
         Assert.Equal(
             new HttpSettings("0.0.0.0", 3000, TimeSpan.FromMinutes(5), true, true, 65536, null, TimeSpan.FromSeconds(10)),

@@ -39,7 +39,7 @@ public sealed class PoolActorSpecs : TestKit
         Assert.Equal(new[] { a.Id, b.Id }.Order(), new[] { first.WorkerId, second.WorkerId }.Order());
         await StatusAsync(pool);
         Assert.False(third.IsCompleted, "a third request must wait while both workers are busy");
-        pool.Tell(new Checkin(first, CheckinOutcome.Completed));
+        pool.Tell(new Checkin(first, CheckinOutcome.Completed, 200, TimeSpan.Zero));
         Assert.Equal(first.WorkerId, (await third.WaitAsync(TimeSpan.FromSeconds(3))).WorkerId);
     }
 
@@ -49,7 +49,7 @@ public sealed class PoolActorSpecs : TestKit
         var pool = CreatePool(Settings(size: 2, strategy: PoolStrategy.Fifo));
         var workers = new[] { await ReadyWorkerAsync(pool), await ReadyWorkerAsync(pool) };
         var lease = await CheckoutAsync(pool);
-        pool.Tell(new Checkin(lease, CheckinOutcome.Completed));
+        pool.Tell(new Checkin(lease, CheckinOutcome.Completed, 200, TimeSpan.Zero));
 
         var next = await CheckoutAsync(pool);
 
@@ -64,7 +64,7 @@ public sealed class PoolActorSpecs : TestKit
         await ReadyWorkerAsync(pool);
         await ReadyWorkerAsync(pool);
         var lease = await CheckoutAsync(pool);
-        pool.Tell(new Checkin(lease, CheckinOutcome.Completed));
+        pool.Tell(new Checkin(lease, CheckinOutcome.Completed, 200, TimeSpan.Zero));
 
         var next = await CheckoutAsync(pool);
 
@@ -97,7 +97,7 @@ public sealed class PoolActorSpecs : TestKit
         await _slots.ExpectMsgAsync<SlotStarted>();
 
         // the permanent worker comes back before the temporary one is ready
-        pool.Tell(new Checkin(busy, CheckinOutcome.Completed));
+        pool.Tell(new Checkin(busy, CheckinOutcome.Completed, 200, TimeSpan.Zero));
 
         Assert.Equal(permanent.Id, (await waiting.WaitAsync(TimeSpan.FromSeconds(3))).WorkerId);
     }
@@ -121,7 +121,7 @@ public sealed class PoolActorSpecs : TestKit
         // act
         foreach (var lease in leases)
         {
-            pool.Tell(new Checkin(lease, CheckinOutcome.Completed));
+            pool.Tell(new Checkin(lease, CheckinOutcome.Completed, 200, TimeSpan.Zero));
         }
 
         // assert: two retire, and the one that stays is the newest for fifo, the oldest for lifo
@@ -144,8 +144,8 @@ public sealed class PoolActorSpecs : TestKit
         MakeReady(pool, (await _slots.ExpectMsgAsync<SlotStarted>()).Id);
         var second = await waiting;
 
-        pool.Tell(new Checkin(first, CheckinOutcome.Completed));
-        pool.Tell(new Checkin(second, CheckinOutcome.Completed));
+        pool.Tell(new Checkin(first, CheckinOutcome.Completed, 200, TimeSpan.Zero));
+        pool.Tell(new Checkin(second, CheckinOutcome.Completed, 200, TimeSpan.Zero));
         await StatusAsync(pool);
         _clock.Advance(TimeSpan.FromMilliseconds(1499));
 
@@ -176,7 +176,7 @@ public sealed class PoolActorSpecs : TestKit
         await ReadyWorkerAsync(pool);
         await CheckoutAsync(pool);
         var abandoned = new TaskCompletionSource<WorkerLease>(TaskCreationOptions.RunContinuationsAsynchronously);
-        pool.Tell(new Checkout(abandoned));
+        pool.Tell(new Checkout(abandoned, "GET", "/"));
         abandoned.TrySetCanceled();
 
         var next = Checkout(pool);
@@ -193,12 +193,12 @@ public sealed class PoolActorSpecs : TestKit
         await ReadyWorkerAsync(pool);
         var busy = await CheckoutAsync(pool);
         var gaveUp = new TaskCompletionSource<WorkerLease>(TaskCreationOptions.RunContinuationsAsynchronously);
-        pool.Tell(new Checkout(gaveUp));
+        pool.Tell(new Checkout(gaveUp, "GET", "/"));
         Assert.Equal(1, (await StatusAsync(pool)).Waiting);
 
         // act: the waiting request times out just as the worker comes back
         gaveUp.TrySetCanceled();
-        pool.Tell(new Checkin(busy, CheckinOutcome.Completed));
+        pool.Tell(new Checkin(busy, CheckinOutcome.Completed, 200, TimeSpan.Zero));
 
         // assert: the worker was not lost to the request that gave up
         var next = await Checkout(pool).WaitAsync(TimeSpan.FromSeconds(3));
@@ -213,12 +213,12 @@ public sealed class PoolActorSpecs : TestKit
         await ReadyWorkerAsync(pool);
         var leases = new[] { await CheckoutAsync(pool), await CheckoutAsync(pool) };
         var abandoned = Enumerable.Range(0, 500).Select(_ => new TaskCompletionSource<WorkerLease>(TaskCreationOptions.RunContinuationsAsynchronously)).ToList();
-        abandoned.ForEach(tcs => pool.Tell(new Checkout(tcs)));
+        abandoned.ForEach(tcs => pool.Tell(new Checkout(tcs, "GET", "/")));
 
         abandoned.ForEach(tcs => tcs.TrySetCanceled());
         foreach (var lease in leases)
         {
-            pool.Tell(new Checkin(lease, CheckinOutcome.Completed));
+            pool.Tell(new Checkin(lease, CheckinOutcome.Completed, 200, TimeSpan.Zero));
         }
 
         var again = new[] { await CheckoutAsync(pool), await CheckoutAsync(pool) };
@@ -232,7 +232,7 @@ public sealed class PoolActorSpecs : TestKit
         var worker = await ReadyWorkerAsync(pool);
         var lease = await CheckoutAsync(pool);
 
-        pool.Tell(new Checkin(lease, CheckinOutcome.ConnectionFailed));
+        pool.Tell(new Checkin(lease, CheckinOutcome.ConnectionFailed, 200, TimeSpan.Zero));
 
         await worker.Probe.ExpectMsgAsync<CheckWorkerHealth>();
         var next = Checkout(pool);
@@ -249,7 +249,7 @@ public sealed class PoolActorSpecs : TestKit
         var worker = await ReadyWorkerAsync(pool);
         var lease = await CheckoutAsync(pool);
 
-        pool.Tell(new Checkin(lease, CheckinOutcome.TimedOut));
+        pool.Tell(new Checkin(lease, CheckinOutcome.TimedOut, 200, TimeSpan.Zero));
 
         await worker.Probe.ExpectMsgAsync<RecycleWorker>();
         var next = Checkout(pool);
@@ -268,7 +268,7 @@ public sealed class PoolActorSpecs : TestKit
         var lease = await CheckoutAsync(pool);
         pool.Tell(new WorkerStopped(worker.Id, 1, StopCause.Exited, "exited", new ExitStatus(137)), worker.Probe);
 
-        pool.Tell(new Checkin(lease, CheckinOutcome.Completed));
+        pool.Tell(new Checkin(lease, CheckinOutcome.Completed, 200, TimeSpan.Zero));
 
         var status = await StatusAsync(pool);
         var single = Assert.Single(status.Workers);
@@ -348,14 +348,14 @@ public sealed class PoolActorSpecs : TestKit
         var old = await ReadyWorkerAsync(pool);
         for (var i = 0; i < 2; i++)
         {
-            pool.Tell(new Checkin(await CheckoutAsync(pool), CheckinOutcome.Completed));
+            pool.Tell(new Checkin(await CheckoutAsync(pool), CheckinOutcome.Completed, 200, TimeSpan.Zero));
         }
 
         // act: a replacement starts; until it is ready the old worker keeps serving
         var replacement = await _slots.ExpectMsgAsync<SlotStarted>();
         var meanwhile = await CheckoutAsync(pool);
         Assert.Equal(old.Id, meanwhile.WorkerId);
-        pool.Tell(new Checkin(meanwhile, CheckinOutcome.Completed));
+        pool.Tell(new Checkin(meanwhile, CheckinOutcome.Completed, 200, TimeSpan.Zero));
         await _slots.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
         MakeReady(pool, replacement.Id);
 
@@ -369,14 +369,14 @@ public sealed class PoolActorSpecs : TestKit
     {
         var pool = CreatePool(Settings(size: 1), new RecycleSettings(1, 0, 0, TimeSpan.Zero, TimeSpan.FromHours(1)));
         var old = await ReadyWorkerAsync(pool);
-        pool.Tell(new Checkin(await CheckoutAsync(pool), CheckinOutcome.Completed));
+        pool.Tell(new Checkin(await CheckoutAsync(pool), CheckinOutcome.Completed, 200, TimeSpan.Zero));
         var replacement = await _slots.ExpectMsgAsync<SlotStarted>();
         var busy = await CheckoutAsync(pool);
 
         MakeReady(pool, replacement.Id);
 
         await _slots.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
-        pool.Tell(new Checkin(busy, CheckinOutcome.Completed));
+        pool.Tell(new Checkin(busy, CheckinOutcome.Completed, 200, TimeSpan.Zero));
         Assert.Equal(old.Id, (await _slots.ExpectMsgAsync<SlotStopped>()).Id);
     }
 
@@ -407,7 +407,7 @@ public sealed class PoolActorSpecs : TestKit
     private static Task<WorkerLease> Checkout(IActorRef pool)
     {
         var reply = new TaskCompletionSource<WorkerLease>(TaskCreationOptions.RunContinuationsAsynchronously);
-        pool.Tell(new Checkout(reply));
+        pool.Tell(new Checkout(reply, "GET", "/"));
         return reply.Task;
     }
 

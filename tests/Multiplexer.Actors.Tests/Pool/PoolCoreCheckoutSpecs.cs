@@ -84,7 +84,7 @@ public sealed class PoolCoreCheckoutSpecs
         pool.ReadyAll();
         pool.Lease();
         var abandoned = new TaskCompletionSource<WorkerLease>();
-        pool.Apply(pool.Core.Checkout(abandoned));
+        pool.Apply(pool.Core.Checkout(new Checkout(abandoned, "GET", "/")));
         abandoned.TrySetCanceled();
 
         var next = pool.Checkout();
@@ -100,7 +100,7 @@ public sealed class PoolCoreCheckoutSpecs
         pool.ReadyAll();
         var busy = pool.Lease();
         var gaveUp = new TaskCompletionSource<WorkerLease>();
-        pool.Apply(pool.Core.Checkout(gaveUp));
+        pool.Apply(pool.Core.Checkout(new Checkout(gaveUp, "GET", "/")));
         var waiting = pool.Checkout();
         gaveUp.TrySetCanceled();
 
@@ -117,11 +117,11 @@ public sealed class PoolCoreCheckoutSpecs
         pool.ReadyAll();
         var busy = pool.Lease();
         var gaveUp = new TaskCompletionSource<WorkerLease>();
-        pool.Apply(pool.Core.Checkout(gaveUp));
+        pool.Apply(pool.Core.Checkout(new Checkout(gaveUp, "GET", "/")));
         var next = pool.Checkout();
 
         // act: the core grants the worker to the first waiter, which times out before the grant reaches it
-        var decisions = pool.Core.Checkin(busy, CheckinOutcome.Completed);
+        var decisions = pool.Core.Checkin(new Checkin(busy, CheckinOutcome.Completed, 200, TimeSpan.Zero));
         gaveUp.TrySetCanceled();
         pool.Apply(decisions);
 

@@ -39,6 +39,11 @@ internal sealed class PoolCoreDriver
 
     public DateTimeOffset? RetirementCheckAt { get; private set; }
 
+    public DateTimeOffset? SlowCheckAt { get; private set; }
+
+    /// <summary>How many times a slow-request check was scheduled: the timer operations the requests cost.</summary>
+    public int SlowChecksScheduled { get; private set; }
+
     public IReadOnlyList<int>? MemoryScanFor { get; private set; }
 
     public PoolStatus Status => Core.Status();
@@ -65,6 +70,10 @@ internal sealed class PoolCoreDriver
                 case ScheduleRetirementCheck check:
                     RetirementCheckAt = check.At;
                     break;
+                case ScheduleSlowCheck check:
+                    SlowCheckAt = check.At;
+                    SlowChecksScheduled++;
+                    break;
                 case ScanMemory scan:
                     MemoryScanFor = scan.ProcessGroups;
                     break;
@@ -89,8 +98,12 @@ internal sealed class PoolCoreDriver
     public static int Pgid(int id, int incarnation = 1) => 2000 + (id * 10) + incarnation;
 
     public static PoolSettings Settings(int size = 1, int maxOverflow = 0, PoolStrategy strategy = PoolStrategy.Fifo, int maxWaiting = 100,
-        TimeSpan? overflowIdleTimeout = null, int minSpare = 0) =>
-        new(size, maxOverflow, strategy, TimeSpan.FromSeconds(30), maxWaiting, overflowIdleTimeout ?? TimeSpan.Zero) { MinSpare = minSpare };
+        TimeSpan? overflowIdleTimeout = null, int minSpare = 0, TimeSpan? slowRequest = null) =>
+        new(size, maxOverflow, strategy, TimeSpan.FromSeconds(30), maxWaiting, overflowIdleTimeout ?? TimeSpan.Zero)
+        {
+            MinSpare = minSpare,
+            SlowRequest = slowRequest ?? TimeSpan.Zero,
+        };
 
     /// <summary>Readies every slot started so far and not readied yet.</summary>
     public void ReadyAll()
@@ -106,21 +119,22 @@ internal sealed class PoolCoreDriver
 
     public void Terminate(int id) => Apply(Core.SlotTerminated(id));
 
-    public Task<WorkerLease> Checkout()
+    public Task<WorkerLease> Checkout(string method = "GET", string target = "/")
     {
         var reply = new TaskCompletionSource<WorkerLease>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Apply(Core.Checkout(reply));
+        Apply(Core.Checkout(new Checkout(reply, method, target)));
         return reply.Task;
     }
 
     /// <summary>A checkout that must be granted at once.</summary>
-    public WorkerLease Lease() => Granted(Checkout());
+    public WorkerLease Lease(string method = "GET", string target = "/") => Granted(Checkout(method, target));
 
     /// <summary>The lease a checkout was granted; it must have been already.</summary>
     public static WorkerLease Granted(Task<WorkerLease> checkout) =>
         checkout.IsCompletedSuccessfully ? checkout.Result : throw new InvalidOperationException($"the checkout was not granted: {checkout.Status}");
 
-    public void Checkin(WorkerLease lease, CheckinOutcome outcome = CheckinOutcome.Completed) => Apply(Core.Checkin(lease, outcome));
+    public void Checkin(WorkerLease lease, CheckinOutcome outcome = CheckinOutcome.Completed, int status = 200, TimeSpan workerTime = default) =>
+        Apply(Core.Checkin(new Checkin(lease, outcome, status, workerTime)));
 
     /// <summary>Serves one request on whichever worker the pool lends.</summary>
     public int Serve()
@@ -130,7 +144,7 @@ internal sealed class PoolCoreDriver
         return lease.WorkerId;
     }
 
-    /// <summary>Moves the clock on, running the retirement check as its timer would when it comes due.</summary>
+    /// <summary>Moves the clock on, running the retirement and slow-request checks as their timers would when they come due.</summary>
     public void Advance(TimeSpan by)
     {
         Clock.Advance(by);
@@ -138,6 +152,11 @@ internal sealed class PoolCoreDriver
         {
             RetirementCheckAt = null;
             Apply(Core.RetirementDue());
+        }
+        while (SlowCheckAt is { } due && due <= Clock.GetUtcNow())
+        {
+            SlowCheckAt = null;
+            Apply(Core.SlowCheckDue());
         }
     }
 

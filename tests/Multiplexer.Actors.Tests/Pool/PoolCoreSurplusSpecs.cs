@@ -32,7 +32,7 @@ public sealed class PoolCoreSurplusSpecs
         pool.ReadyAll();
         pool.Lease();
         var gaveUp = new TaskCompletionSource<WorkerLease>();
-        pool.Apply(pool.Core.Checkout(gaveUp));
+        pool.Apply(pool.Core.Checkout(new Checkout(gaveUp, "GET", "/")));
         gaveUp.TrySetCanceled();
 
         pool.Checkout();

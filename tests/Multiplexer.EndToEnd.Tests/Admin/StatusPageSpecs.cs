@@ -55,6 +55,27 @@ public sealed partial class StatusPageSpecs(ITestOutputHelper output)
         Assert.Contains("open this page as /?token=", bare);
     }
 
+    [SkippableFact]
+    public async Task Should_show_the_request_a_worker_is_serving_and_for_how_long()
+    {
+        Skip.IfNot(HeadlessChromium.Available, $"{HeadlessChromium.Executable} is missing (.ci/run installs Debian's chromium)");
+
+        // arrange: one worker held by a long request
+        var adminPort = HostConfig.FreePort();
+        await using var host = await MultiplexerHost.StartAsync(new HostConfig { Size = 1, AdminPort = adminPort });
+        var sleeping = host.Client.GetAsync("/sleep?ms=8000");
+        await Eventually.TrueAsync(async () => (await host.Client.GetStringAsync($"http://127.0.0.1:{adminPort}/status")).Contains("\"request\":{", StringComparison.Ordinal), "the worker shows its request");
+
+        // act
+        var dom = await HeadlessChromium.DumpDomAsync(new Uri($"http://127.0.0.1:{adminPort}/"));
+
+        // assert
+        Assert.False(sleeping.IsCompleted, "the page was read while the request ran");
+        Assert.Contains("<td class=\"request\">GET /sleep?ms=8000</td>", dom);
+        Assert.Matches(@"<td class=""num elapsed"">\d+\.\d s</td>", dom);
+        await sleeping;
+    }
+
     /// <summary>Counts horizontal bands of pixel rows that hold dark (text) pixels.</summary>
     private static int TextBands(PngImage image)
     {

@@ -33,6 +33,9 @@ public static class ProcessTable
     /// <summary>User plus system CPU time a process has used so far.</summary>
     public static double CpuSeconds(int pid) => ProcTable.Stat(pid)!.CpuSeconds;
 
+    /// <summary>User plus system CPU time the present members of a process group have used so far.</summary>
+    public static double GroupCpuSeconds(int pgid) => ProcTable.Stats().Where(p => p.Stat.ProcessGroup == pgid).Sum(p => p.Stat.CpuSeconds);
+
     public static void KillAll(string tag)
     {
         foreach (var pid in Tagged(tag))

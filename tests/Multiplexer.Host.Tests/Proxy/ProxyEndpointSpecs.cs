@@ -55,7 +55,25 @@ public sealed class ProxyEndpointSpecs : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(200, context.Response.StatusCode);
         Assert.Equal("hello", context.ResponseText());
         Assert.Equal("http://127.0.0.1:10303/greet?name=x", Assert.Single(worker.Received).RequestUri!.OriginalString);
-        Assert.Equal(new Checkin(lease, CheckinOutcome.Completed), await _pool.ExpectMsgAsync<Checkin>());
+        Assert.Equal((lease, CheckinOutcome.Completed), await CheckedInAsync());
+    }
+
+    [Fact]
+    public async Task Should_tell_the_pool_the_requests_method_and_target_and_check_in_its_status_and_time_on_the_worker()
+    {
+        var worker = FakeWorker.Answering(() => new HttpResponseMessage(System.Net.HttpStatusCode.NotFound) { Content = new StringContent("no") });
+        var context = Requests.Make("DELETE", "/orders/7?force=1");
+
+        var handled = Endpoint(worker).HandleAsync(context);
+        var checkout = await _pool.ExpectMsgAsync<Checkout>();
+        Assert.Equal(("DELETE", "/orders/7?force=1"), (checkout.Method, checkout.Target));
+        var lease = new WorkerLease(1, 10300, LeaseId: 100);
+        Assert.True(checkout.Reply.TrySetResult(lease));
+        await handled;
+
+        var checkin = await _pool.ExpectMsgAsync<Checkin>();
+        Assert.Equal((lease, CheckinOutcome.Completed, 404), (checkin.Lease, checkin.Outcome, checkin.Status));
+        Assert.InRange(checkin.WorkerTime, TimeSpan.Zero, TimeSpan.FromSeconds(5));
     }
 
     [Fact]
@@ -69,7 +87,7 @@ public sealed class ProxyEndpointSpecs : Akka.TestKit.Xunit2.TestKit
         await handled;
 
         Assert.Equal(StatusCodes.Status502BadGateway, context.Response.StatusCode);
-        Assert.Equal(new Checkin(lease, CheckinOutcome.ConnectionFailed), await _pool.ExpectMsgAsync<Checkin>());
+        Assert.Equal((lease, CheckinOutcome.ConnectionFailed), await CheckedInAsync());
     }
 
     [Fact]
@@ -89,14 +107,14 @@ public sealed class ProxyEndpointSpecs : Akka.TestKit.Xunit2.TestKit
 
         var handled = Endpoint(worker).HandleAsync(context);
         var first = await LendAsync(workerId: 1, port: 10300);
-        Assert.Equal(new Checkin(first, CheckinOutcome.ConnectionFailed), await _pool.ExpectMsgAsync<Checkin>());
+        Assert.Equal((first, CheckinOutcome.ConnectionFailed), await CheckedInAsync());
         var second = await LendAsync(workerId: 2, port: 10301);
         await handled;
 
         Assert.Equal(200, context.Response.StatusCode);
         Assert.Equal("from the second", context.ResponseText());
         Assert.Equal("{\"id\":1}", await worker.Received[1].Content!.ReadAsStringAsync());
-        Assert.Equal(new Checkin(second, CheckinOutcome.Completed), await _pool.ExpectMsgAsync<Checkin>());
+        Assert.Equal((second, CheckinOutcome.Completed), await CheckedInAsync());
     }
 
     [Fact]
@@ -109,7 +127,7 @@ public sealed class ProxyEndpointSpecs : Akka.TestKit.Xunit2.TestKit
         await handled;
 
         Assert.Equal(StatusCodes.Status504GatewayTimeout, context.Response.StatusCode);
-        Assert.Equal(new Checkin(lease, CheckinOutcome.TimedOut), await _pool.ExpectMsgAsync<Checkin>());
+        Assert.Equal((lease, CheckinOutcome.TimedOut), await CheckedInAsync());
     }
 
     [Fact]
@@ -129,7 +147,7 @@ public sealed class ProxyEndpointSpecs : Akka.TestKit.Xunit2.TestKit
         var lease = await LendAsync(workerId: 1, port: 10300);
         await handled;
 
-        Assert.Equal(new Checkin(lease, CheckinOutcome.Completed), await _pool.ExpectMsgAsync<Checkin>());
+        Assert.Equal((lease, CheckinOutcome.Completed), await CheckedInAsync());
     }
 
     [Fact]
@@ -181,6 +199,12 @@ public sealed class ProxyEndpointSpecs : Akka.TestKit.Xunit2.TestKit
         ProxyEndpoints.Create(_pool, worker, new LiveSettings(TestSettings.Parse(extra)));
 
     /// <summary>Plays the pool's part of a checkout: the next request waiting gets this worker.</summary>
+    private async Task<(WorkerLease Lease, CheckinOutcome Outcome)> CheckedInAsync()
+    {
+        var checkin = await _pool.ExpectMsgAsync<Checkin>();
+        return (checkin.Lease, checkin.Outcome);
+    }
+
     private async Task<WorkerLease> LendAsync(int workerId, int port)
     {
         var checkout = await _pool.ExpectMsgAsync<Checkout>();

@@ -101,7 +101,7 @@ internal static class SettingKeys
 
         // Left out, the default gives way to a proxy-timeout it would not be below instead of failing a config that used to load.
         public static readonly ScalarKey<TimeSpan> SlowRequest = new("multiplexer.http.slow-request", KeyTypes.Duration, TimeSpan.FromSeconds(10), s => s.Http.SlowRequest,
-            "a request still on its worker after this long is logged once as a warning and counted (`0s` = off)")
+            "a request still on its worker after this long is logged once as a warning, the moment it passes it, and counted in `pool.slowRequests` (`0s` = off)")
         { Check = NotNegative, AdjustDefault = (v, slow) => slow < v.Get(ProxyTimeout) ? slow : TimeSpan.Zero };
 
         public static readonly ScalarKey<bool> RequestBuffering = new("multiplexer.http.request-buffering", KeyTypes.OnOff, true, s => s.Http.RequestBuffering,
