@@ -26,6 +26,8 @@ public sealed partial class StatusPageSpecs(ITestOutputHelper output)
         // assert: the page's script filled the table from /status
         Assert.Equal(3, WorkerRow().Matches(dom).Count);
         Assert.Contains(">idle<", dom);
+        Assert.Matches(@"id=""summary-limit-reached""[^>]*>limit reached: <b>0</b>", dom);
+        Assert.Matches(@"id=""summary-min-spare""[^>]*>min spare: <b>0</b>", dom);
 
         // assert: the picture shows text in the three row bands below the table header
         var image = PngImage.Read(screenshot);
