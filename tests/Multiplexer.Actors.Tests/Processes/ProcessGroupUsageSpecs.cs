@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Multiplexer.Actors.Processes;
+using Multiplexer.Actors.Tests.Workers;
 using Xunit;
 
 namespace Multiplexer.Actors.Tests.Processes;
@@ -25,7 +26,7 @@ public sealed class ProcessGroupUsageSpecs : IDisposable
     {
         // arrange: let the three members burn some CPU
         var members = await MembersAsync(3);
-        await Eventually(() => ProcessGroupUsage.CpuSeconds([Pgid])[Pgid] >= 0.6);
+        await ProcessGroups.WaitUntilAsync(() => ProcessGroupUsage.CpuSeconds([Pgid])[Pgid] >= 0.6, () => "the group has not used 0.6 s of CPU", TimeSpan.FromSeconds(10));
 
         // act: each member's time first, then the group's, so the group's can only be the larger
         var each = members.Select(pid => ProcTable.Stat(pid)!.CpuSeconds).ToList();
@@ -57,17 +58,7 @@ public sealed class ProcessGroupUsageSpecs : IDisposable
 
     private async Task<IReadOnlyList<int>> MembersAsync(int count)
     {
-        await Eventually(() => ProcTable.GroupMembers(Pgid).Count == count);
+        await ProcessGroups.WaitUntilAsync(() => ProcTable.GroupMembers(Pgid).Count == count, () => $"the group does not have {count} members", TimeSpan.FromSeconds(10));
         return ProcTable.GroupMembers(Pgid);
-    }
-
-    private static async Task Eventually(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met within 10 s");
-            await Task.Delay(20);
-        }
     }
 }
