@@ -27,6 +27,8 @@ public sealed class PoolCountersSpecs
 
         // act: two slow requests at once, so one waits for the only worker
         var responses = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => host.Client.GetAsync("/sleep?ms=500")));
+        // The client can hold the whole response before the worker is checked in; the access line comes after.
+        await host.WaitForLogCountAsync(l => l.Contains("GET /sleep?ms=500 200", StringComparison.Ordinal), 2);
         using var status = JsonDocument.Parse(await admin.GetStringAsync("/status"));
         var metrics = await admin.GetStringAsync("/metrics");
 

@@ -22,6 +22,8 @@ public sealed class WorkerRequestSpecs
         var stillRunning = !sleeping.IsCompleted;
         using var during = JsonDocument.Parse(await admin.GetStringAsync("/status"));
         var response = await sleeping;
+        // The client can hold the whole response before the worker is checked in; the access line comes after.
+        await host.WaitForLogAsync(l => l.Contains("GET /sleep?ms=3000 200", StringComparison.Ordinal));
         using var after = JsonDocument.Parse(await admin.GetStringAsync("/status"));
         var metrics = await admin.GetStringAsync("/metrics");
 
