@@ -61,6 +61,9 @@ public sealed partial class AdminSpecs
             Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/")).StatusCode);
         }
         Assert.Equal(HttpStatusCode.NotFound, (await host.Client.GetAsync("/status/404")).StatusCode);
+        // A request is counted after its response is sent, so the client may be told before the counters move.
+        await host.WaitForLogCountAsync(l => l.Contains("GET / 200 worker=", StringComparison.Ordinal), 5);
+        await host.WaitForLogAsync(l => l.Contains("GET /status/404 404 worker=", StringComparison.Ordinal));
         var after = ParseMetrics(await admin.GetStringAsync("/metrics"));
 
         Assert.Equal(5, after["multiplexer_requests_total{code=\"2xx\"}"] - before["multiplexer_requests_total{code=\"2xx\"}"]);
