@@ -39,7 +39,9 @@ internal static class MultiplexerApp
 
     private static WebApplication Build(MultiplexerSettings settings, WorkerProcessLauncher launcher)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // The multiplexer reads no appsettings.json; left on, its reload watches the working directory and
+        // everything below it, and each write there (a log file, say) wakes a thread.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         LoggingSetup.Configure(builder.Logging, settings.Logging);
         // Hosted services start in this order: the actor system, the warm-up, then the SIGHUP handler.
         builder.Services

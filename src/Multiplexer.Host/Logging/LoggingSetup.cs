@@ -46,6 +46,9 @@ internal static class LoggingSetup
         // The forwarder logs two lines per request at Information; the access log says it in one.
         logging.AddFilter("Yarp", LogLevel.Warning);
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // Hosting logs each request's start and end (the access log's job); while its category is enabled at
+        // all, it also starts an Activity and a log scope for every request, which no one reads.
+        logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
     }
 
