@@ -10,9 +10,12 @@ public enum CheckoutRejection
 
     /// <summary>Workers keep dying before they are ready: waiting would not help.</summary>
     ServiceFailing,
+
+    /// <summary>No worker became free within checkout-timeout.</summary>
+    TimedOut,
 }
 
-/// <summary>The pool refused a checkout at once rather than queueing it.</summary>
+/// <summary>The pool refused a checkout, at once or once it had waited checkout-timeout.</summary>
 public sealed class CheckoutRejectedException(CheckoutRejection reason, string message) : Exception(message)
 {
     public CheckoutRejection Reason { get; } = reason;

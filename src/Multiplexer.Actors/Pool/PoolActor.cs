@@ -27,6 +27,7 @@ public sealed class PoolActor : ReceiveActor
     private ITimer? _retirementTimer;
     private ITimer? _recycleTimer;
     private ITimer? _slowTimer;
+    private ITimer? _expiryTimer;
 
     /// <param name="clock">The pool's time: idle and lifetime limits, and its timers; the system clock unless a spec gives a fake.</param>
     public PoolActor(PoolSettings settings, Func<int, IActorRef, Props> slotProps, RecycleSettings? recycle = null, TimeProvider? clock = null)
@@ -44,6 +45,7 @@ public sealed class PoolActor : ReceiveActor
         Receive<RetirementDue>(_ => Apply(_core.RetirementDue()));
         Receive<RecycleDue>(_ => Apply(_core.RecycleCheckDue()));
         Receive<SlowCheckDue>(_ => Apply(_core.SlowCheckDue()));
+        Receive<ExpiryCheckDue>(_ => Apply(_core.ExpiryCheckDue()));
         Receive<MemoryScanned>(msg => Apply(_core.MemoryScanned(msg.RssBytes)));
         Receive<GetPoolStatus>(_ => Sender.Tell(_core.Status()));
         Receive<AwaitPoolWarm>(_ => HandleAwaitWarm());
@@ -65,6 +67,9 @@ public sealed class PoolActor : ReceiveActor
         _retirementTimer?.Dispose();
         _recycleTimer?.Dispose();
         _slowTimer?.Dispose();
+        _expiryTimer?.Dispose();
+        // Stopped or restarting, this pool answers no one any more: the requests waiting on it hear so now.
+        Apply(_core.Abandon());
     }
 
     /// <summary>Carries out the core's decisions in order. A grant whose request has just given up comes straight back.</summary>
@@ -99,7 +104,10 @@ public sealed class PoolActor : ReceiveActor
                     ScheduleRetirementCheck(check.At);
                     break;
                 case ScheduleSlowCheck check:
-                    ScheduleSlowCheck(check.At);
+                    Reschedule(ref _slowTimer, SlowCheckDue.Instance, check.At);
+                    break;
+                case ScheduleExpiryCheck check:
+                    Reschedule(ref _expiryTimer, ExpiryCheckDue.Instance, check.At);
                     break;
                 case ScheduleRecycleChecks checks:
                     ScheduleRecycleChecks(checks.Interval);
@@ -174,17 +182,18 @@ public sealed class PoolActor : ReceiveActor
         _retirementTimer.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
     }
 
-    private void ScheduleSlowCheck(DateTimeOffset? at)
+    /// <summary>Sets a one-shot timer (made on first use) to tell the pool <paramref name="message"/> at <paramref name="at"/>; null stops it.</summary>
+    private void Reschedule(ref ITimer? timer, object message, DateTimeOffset? at)
     {
         if (at is { } when)
         {
             var due = when - _clock.GetUtcNow();
-            _slowTimer ??= Timer(SlowCheckDue.Instance);
-            _slowTimer.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+            timer ??= Timer(message);
+            timer.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
         }
         else
         {
-            _slowTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -222,6 +231,11 @@ public sealed class PoolActor : ReceiveActor
     private sealed record SlowCheckDue
     {
         public static SlowCheckDue Instance { get; } = new();
+    }
+
+    private sealed record ExpiryCheckDue
+    {
+        public static ExpiryCheckDue Instance { get; } = new();
     }
 
     private sealed record RecycleDue

@@ -157,6 +157,16 @@ internal sealed partial class PoolCore
         return Decided();
     }
 
+    /// <summary>The pool's actor stops or restarts without a <see cref="Stop"/>: the waiting requests are told at once rather than left hanging.</summary>
+    public IReadOnlyList<PoolDecision> Abandon()
+    {
+        foreach (var reply in _waiting.TakeAll())
+        {
+            Decide(new RejectCheckout(reply, CheckoutRejection.ShuttingDown, "the pool stopped"));
+        }
+        return Decided();
+    }
+
     public PoolStatus Status()
     {
         var waiting = _waiting.LiveCount();

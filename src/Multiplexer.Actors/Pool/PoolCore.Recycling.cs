@@ -40,6 +40,7 @@ internal sealed partial class PoolCore
         StartSparesIfNeeded();
         RollNext();
         RewatchSlowRequests();
+        RewatchWaitingRequests();
         return Decided();
     }
 

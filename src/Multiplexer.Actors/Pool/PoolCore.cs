@@ -70,8 +70,9 @@ internal sealed partial class PoolCore
         else
         {
             var atLimit = ActiveCount >= _settings.MaxWorkers;
-            _waiting.Enqueue(request);
+            _waiting.Enqueue(request, Now);
             _history.Queued(_waiting.LiveCount(), atLimit);
+            WatchWaitingRequests();
             StartOverflowIfNeeded();
         }
         StartSparesIfNeeded();

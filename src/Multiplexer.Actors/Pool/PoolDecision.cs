@@ -33,6 +33,9 @@ internal sealed record ScheduleRetirementCheck(DateTimeOffset At) : PoolDecision
 /// <summary>Call <see cref="PoolCore.SlowCheckDue"/> at <paramref name="At"/> on the pool's clock, instead of any check scheduled before; null: never.</summary>
 internal sealed record ScheduleSlowCheck(DateTimeOffset? At) : PoolDecision;
 
+/// <summary>Call <see cref="PoolCore.ExpiryCheckDue"/> at <paramref name="At"/> on the pool's clock, instead of any check scheduled before; null: never.</summary>
+internal sealed record ScheduleExpiryCheck(DateTimeOffset? At) : PoolDecision;
+
 /// <summary>Call <see cref="PoolCore.RecycleCheckDue"/> every <paramref name="Interval"/>; null: never.</summary>
 internal sealed record ScheduleRecycleChecks(TimeSpan? Interval) : PoolDecision;
 

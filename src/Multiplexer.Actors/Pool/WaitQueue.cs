@@ -1,55 +1,81 @@
 namespace Multiplexer.Actors.Pool;
 
 /// <summary>
-/// Requests waiting for a worker, longest waiting first. A request that gave up (timeout, client gone)
-/// completed its reply itself; it is passed over and dropped, and never counts against max-waiting.
+/// Requests waiting for a worker, longest waiting first, each with the time it began to wait. A request
+/// that gave up (client gone) completed its reply itself; it is passed over and dropped, and never counts
+/// against max-waiting.
 /// </summary>
 internal sealed class WaitQueue
 {
-    private readonly LinkedList<Checkout> _replies = new();
+    private readonly LinkedList<(Checkout Request, DateTimeOffset Since)> _requests = new();
 
     /// <summary>How many wait, counting those that gave up and were not passed over yet.</summary>
-    public int Count => _replies.Count;
+    public int Count => _requests.Count;
 
-    public void Enqueue(Checkout request) => _replies.AddLast(request);
+    public void Enqueue(Checkout request, DateTimeOffset now) => _requests.AddLast((request, now));
 
     /// <summary>Takes out the longest-waiting request that still waits, or null.</summary>
     public Checkout? TakeLive()
     {
-        while (_replies.First is { } first)
+        while (_requests.First is { } first)
         {
-            _replies.RemoveFirst();
-            if (!first.Value.Reply.Task.IsCompleted)
+            _requests.RemoveFirst();
+            if (!first.Value.Request.Reply.Task.IsCompleted)
             {
-                return first.Value;
+                return first.Value.Request;
             }
         }
         return null;
     }
 
+    /// <summary>Takes out every live request waiting since <paramref name="cutoff"/> or earlier: they are at the front.</summary>
+    public List<Checkout> TakeWaitingSince(DateTimeOffset cutoff)
+    {
+        var expired = new List<Checkout>();
+        while (_requests.First is { } first && first.Value.Since <= cutoff)
+        {
+            _requests.RemoveFirst();
+            if (!first.Value.Request.Reply.Task.IsCompleted)
+            {
+                expired.Add(first.Value.Request);
+            }
+        }
+        return expired;
+    }
+
+    /// <summary>Since when the longest-waiting live request waits, or null when none does.</summary>
+    public DateTimeOffset? LongestWaitingSince()
+    {
+        while (_requests.First is { } first && first.Value.Request.Reply.Task.IsCompleted)
+        {
+            _requests.RemoveFirst();
+        }
+        return _requests.First?.Value.Since;
+    }
+
     /// <summary>Whether <paramref name="max"/> live requests already wait; drops the abandoned ones only when the bound is reached.</summary>
-    public bool IsFull(int max) => _replies.Count >= max && LiveCount() >= max;
+    public bool IsFull(int max) => _requests.Count >= max && LiveCount() >= max;
 
     /// <summary>Drops the requests that gave up; returns how many still wait.</summary>
     public int LiveCount()
     {
-        for (var node = _replies.First; node is not null;)
+        for (var node = _requests.First; node is not null;)
         {
             var next = node.Next;
-            if (node.Value.Reply.Task.IsCompleted)
+            if (node.Value.Request.Reply.Task.IsCompleted)
             {
-                _replies.Remove(node);
+                _requests.Remove(node);
             }
             node = next;
         }
-        return _replies.Count;
+        return _requests.Count;
     }
 
     /// <summary>Empties the queue; returns the requests that still waited.</summary>
     public List<TaskCompletionSource<WorkerLease>> TakeAll()
     {
-        var live = _replies.Select(r => r.Reply).Where(r => !r.Task.IsCompleted).ToList();
-        _replies.Clear();
+        var live = _requests.Select(r => r.Request.Reply).Where(r => !r.Task.IsCompleted).ToList();
+        _requests.Clear();
         return live;
     }
 }

@@ -71,7 +71,7 @@ internal sealed class ProxyEndpoint
         }
 
         var checkoutStart = Stopwatch.GetTimestamp();
-        var (lease, reason, rejection) = await CheckoutAsync(context, target, options.CheckoutTimeout);
+        var (lease, reason, rejection) = await CheckoutAsync(context, target);
         if (lease is null)
         {
             NotServed(context, target, start, reason!, rejection);
@@ -91,7 +91,7 @@ internal sealed class ProxyEndpoint
             {
                 context.Request.Body.Position = 0;
             }
-            (lease, reason, rejection) = await CheckoutAsync(context, target, options.CheckoutTimeout);
+            (lease, reason, rejection) = await CheckoutAsync(context, target);
             if (lease is null)
             {
                 NotServed(context, target, start, reason!, rejection);
@@ -199,14 +199,16 @@ internal sealed class ProxyEndpoint
         return context.Response.WriteAsync($"{status} {ReasonPhrases.GetReasonPhrase(status)}: {reason}\n");
     }
 
+    /// <summary>
+    /// Asks the pool for a worker. The pool answers when one is free, or with a rejection (checkout-timeout
+    /// included: the pool keeps it, so a request served at once costs no timer).
+    /// </summary>
     /// <returns>The lease, or why there is none and, for a 503, the rejection's metric label.</returns>
-    private async Task<(WorkerLease? Lease, string? Reason, string? Rejection)> CheckoutAsync(HttpContext context, string target, TimeSpan checkoutTimeout)
+    private async Task<(WorkerLease? Lease, string? Reason, string? Rejection)> CheckoutAsync(HttpContext context, string target)
     {
         var reply = new TaskCompletionSource<WorkerLease>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        timeout.CancelAfter(checkoutTimeout);
         // Cancelling the reply is what makes a late lease go back to the pool: its TrySetResult then fails.
-        await using var registration = timeout.Token.Register(static state => ((TaskCompletionSource<WorkerLease>)state!).TrySetCanceled(), reply);
+        await using var registration = context.RequestAborted.Register(static state => ((TaskCompletionSource<WorkerLease>)state!).TrySetCanceled(), reply);
         _pool.Tell(new Checkout(reply, context.Request.Method, target));
         try
         {
@@ -219,19 +221,14 @@ internal sealed class ProxyEndpoint
             {
                 CheckoutRejection.QueueFull => "queue_full",
                 CheckoutRejection.ServiceFailing => "service_failing",
+                CheckoutRejection.TimedOut => "checkout_timeout",
                 _ => "shutting_down",
             });
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
             context.Response.StatusCode = 499;
             return (null, "client went away while waiting for a worker", null);
-        }
-        catch (OperationCanceledException)
-        {
-            var reason = $"no worker became free within checkout-timeout {checkoutTimeout.TotalSeconds:0.###}s";
-            await RejectAsync(context, reason);
-            return (null, reason, "checkout_timeout");
         }
     }
 

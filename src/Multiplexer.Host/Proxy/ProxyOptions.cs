@@ -11,8 +11,6 @@ internal sealed class ProxyOptions(MultiplexerSettings settings)
 
     public HttpSettings Http { get; } = settings.Http;
 
-    public TimeSpan CheckoutTimeout { get; } = settings.Pool.CheckoutTimeout;
-
     public ForwarderRequestConfig RequestConfig { get; } = new()
     {
         ActivityTimeout = settings.Http.ProxyTimeout,

@@ -170,6 +170,22 @@ public sealed class PoolActorSpecs : TestKit
     }
 
     [Fact]
+    public async Task Should_answer_a_waiting_request_once_checkout_timeout_passes_on_the_pools_clock()
+    {
+        var pool = CreatePool(Settings(size: 1));
+        await ReadyWorkerAsync(pool);
+        await CheckoutAsync(pool);
+        var waiting = Checkout(pool);
+        await StatusAsync(pool);
+
+        _clock.Advance(TimeSpan.FromSeconds(30));
+
+        var error = await Assert.ThrowsAsync<CheckoutRejectedException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(3)));
+        Assert.Equal((CheckoutRejection.TimedOut, "no worker became free within checkout-timeout 30s"), (error.Reason, error.Message));
+        Assert.Equal(0, (await StatusAsync(pool)).Waiting);
+    }
+
+    [Fact]
     public async Task Should_not_count_abandoned_waiters_against_the_queue_bound()
     {
         var pool = CreatePool(Settings(size: 1, maxWaiting: 1));

@@ -44,6 +44,11 @@ internal sealed class PoolCoreDriver
     /// <summary>How many times a slow-request check was scheduled: the timer operations the requests cost.</summary>
     public int SlowChecksScheduled { get; private set; }
 
+    public DateTimeOffset? ExpiryCheckAt { get; private set; }
+
+    /// <summary>How many times a checkout-timeout check was scheduled: the timer operations the requests cost.</summary>
+    public int ExpiryChecksScheduled { get; private set; }
+
     public IReadOnlyList<int>? MemoryScanFor { get; private set; }
 
     public PoolStatus Status => Core.Status();
@@ -74,6 +79,10 @@ internal sealed class PoolCoreDriver
                     SlowCheckAt = check.At;
                     SlowChecksScheduled++;
                     break;
+                case ScheduleExpiryCheck check:
+                    ExpiryCheckAt = check.At;
+                    ExpiryChecksScheduled++;
+                    break;
                 case ScanMemory scan:
                     MemoryScanFor = scan.ProcessGroups;
                     break;
@@ -98,8 +107,8 @@ internal sealed class PoolCoreDriver
     public static int Pgid(int id, int incarnation = 1) => 2000 + (id * 10) + incarnation;
 
     public static PoolSettings Settings(int size = 1, int maxOverflow = 0, PoolStrategy strategy = PoolStrategy.Fifo, int maxWaiting = 100,
-        TimeSpan? overflowIdleTimeout = null, int minSpare = 0, TimeSpan? slowRequest = null) =>
-        new(size, maxOverflow, strategy, TimeSpan.FromSeconds(30), maxWaiting, overflowIdleTimeout ?? TimeSpan.Zero)
+        TimeSpan? overflowIdleTimeout = null, int minSpare = 0, TimeSpan? slowRequest = null, TimeSpan? checkoutTimeout = null) =>
+        new(size, maxOverflow, strategy, checkoutTimeout ?? TimeSpan.FromSeconds(30), maxWaiting, overflowIdleTimeout ?? TimeSpan.Zero)
         {
             MinSpare = minSpare,
             SlowRequest = slowRequest ?? TimeSpan.Zero,
@@ -144,7 +153,7 @@ internal sealed class PoolCoreDriver
         return lease.WorkerId;
     }
 
-    /// <summary>Moves the clock on, running the retirement and slow-request checks as their timers would when they come due.</summary>
+    /// <summary>Moves the clock on, running the retirement, slow-request and checkout-timeout checks as their timers would when they come due.</summary>
     public void Advance(TimeSpan by)
     {
         Clock.Advance(by);
@@ -157,6 +166,11 @@ internal sealed class PoolCoreDriver
         {
             SlowCheckAt = null;
             Apply(Core.SlowCheckDue());
+        }
+        while (ExpiryCheckAt is { } due && due <= Clock.GetUtcNow())
+        {
+            ExpiryCheckAt = null;
+            Apply(Core.ExpiryCheckDue());
         }
     }
 
