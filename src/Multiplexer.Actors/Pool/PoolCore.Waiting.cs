@@ -18,7 +18,7 @@ internal sealed partial class PoolCore
         _expiryCheckAt = null;
         var timeout = _settings.CheckoutTimeout;
         var message = string.Create(CultureInfo.InvariantCulture, $"no worker became free within checkout-timeout {timeout.TotalSeconds:0.###}s");
-        foreach (var request in _waiting.TakeWaitingSince(Now - timeout))
+        foreach (var request in _waiting.TakeWaitingLongerThan(timeout, _clock))
         {
             Decide(new RejectCheckout(request.Reply, CheckoutRejection.TimedOut, message));
         }
@@ -31,7 +31,8 @@ internal sealed partial class PoolCore
     {
         if (_expiryCheckAt is null && _waiting.LongestWaitingSince() is { } since)
         {
-            _expiryCheckAt = since + _settings.CheckoutTimeout;
+            var left = _settings.CheckoutTimeout - _clock.GetElapsedTime(since);
+            _expiryCheckAt = Now + (left > TimeSpan.Zero ? left : TimeSpan.Zero);
             Decide(new ScheduleExpiryCheck(_expiryCheckAt));
         }
     }

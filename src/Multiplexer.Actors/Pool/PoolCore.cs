@@ -70,7 +70,7 @@ internal sealed partial class PoolCore
         else
         {
             var atLimit = ActiveCount >= _settings.MaxWorkers;
-            _waiting.Enqueue(request, Now);
+            _waiting.Enqueue(request, _clock.GetTimestamp());
             _history.Queued(_waiting.LiveCount(), atLimit);
             WatchWaitingRequests();
             StartOverflowIfNeeded();

@@ -1,18 +1,20 @@
 namespace Multiplexer.Actors.Pool;
 
 /// <summary>
-/// Requests waiting for a worker, longest waiting first, each with the time it began to wait. A request
+/// Requests waiting for a worker, longest waiting first, each with the moment it began to wait (a
+/// monotonic timestamp, so a step of the wall clock neither expires nor prolongs a wait). A request
 /// that gave up (client gone) completed its reply itself; it is passed over and dropped, and never counts
 /// against max-waiting.
 /// </summary>
 internal sealed class WaitQueue
 {
-    private readonly LinkedList<(Checkout Request, DateTimeOffset Since)> _requests = new();
+    private readonly LinkedList<(Checkout Request, long Since)> _requests = new();
 
     /// <summary>How many wait, counting those that gave up and were not passed over yet.</summary>
     public int Count => _requests.Count;
 
-    public void Enqueue(Checkout request, DateTimeOffset now) => _requests.AddLast((request, now));
+    /// <param name="since">When it began to wait, as <see cref="TimeProvider.GetTimestamp"/> counts.</param>
+    public void Enqueue(Checkout request, long since) => _requests.AddLast((request, since));
 
     /// <summary>Takes out the longest-waiting request that still waits, or null.</summary>
     public Checkout? TakeLive()
@@ -28,11 +30,11 @@ internal sealed class WaitQueue
         return null;
     }
 
-    /// <summary>Takes out every live request waiting since <paramref name="cutoff"/> or earlier: they are at the front.</summary>
-    public List<Checkout> TakeWaitingSince(DateTimeOffset cutoff)
+    /// <summary>Takes out every live request that has waited <paramref name="timeout"/> or longer: they are at the front.</summary>
+    public List<Checkout> TakeWaitingLongerThan(TimeSpan timeout, TimeProvider clock)
     {
         var expired = new List<Checkout>();
-        while (_requests.First is { } first && first.Value.Since <= cutoff)
+        while (_requests.First is { } first && clock.GetElapsedTime(first.Value.Since) >= timeout)
         {
             _requests.RemoveFirst();
             if (!first.Value.Request.Reply.Task.IsCompleted)
@@ -43,8 +45,8 @@ internal sealed class WaitQueue
         return expired;
     }
 
-    /// <summary>Since when the longest-waiting live request waits, or null when none does.</summary>
-    public DateTimeOffset? LongestWaitingSince()
+    /// <summary>The timestamp since which the longest-waiting live request waits, or null when none does.</summary>
+    public long? LongestWaitingSince()
     {
         while (_requests.First is { } first && first.Value.Request.Reply.Task.IsCompleted)
         {

@@ -15,10 +15,12 @@ namespace Multiplexer.Actors.Tests.Pool;
 internal sealed class PoolCoreDriver
 {
     private readonly HashSet<int> _readied = [];
+    private readonly SteppableWallClock _wallClock;
 
     public PoolCoreDriver(PoolSettings settings, RecycleSettings? recycle = null, Random? random = null)
     {
-        Core = new PoolCore(settings, recycle ?? RecycleSettings.Off, Clock, random);
+        _wallClock = new SteppableWallClock(Clock);
+        Core = new PoolCore(settings, recycle ?? RecycleSettings.Off, _wallClock, random);
         Apply(Core.Start());
     }
 
@@ -176,4 +178,22 @@ internal sealed class PoolCoreDriver
 
     public int Count<T>()
         where T : PoolDecision => Decisions.OfType<T>().Count();
+
+    /// <summary>Steps the wall clock the core reads, as an NTP correction would, without moving monotonic time or the timers.</summary>
+    public void StepWallClock(TimeSpan by) => _wallClock.Step += by;
+
+    /// <summary>The fake clock, with a wall clock that can step on its own.</summary>
+    private sealed class SteppableWallClock(FakeTimeProvider time) : TimeProvider
+    {
+        public TimeSpan Step { get; set; }
+
+        public override DateTimeOffset GetUtcNow() => time.GetUtcNow() + Step;
+
+        public override long GetTimestamp() => time.GetTimestamp();
+
+        public override long TimestampFrequency => time.TimestampFrequency;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            time.CreateTimer(callback, state, dueTime, period);
+    }
 }

@@ -106,6 +106,19 @@ public sealed class PoolCoreWaitingSpecs
     }
 
     [Fact]
+    public void Should_not_prolong_a_wait_when_the_wall_clock_steps_back()
+    {
+        var pool = Pool();
+        pool.Lease();
+        var waiting = pool.Checkout();
+
+        pool.StepWallClock(TimeSpan.FromHours(-1));
+        pool.Advance(Timeout);
+
+        Assert.Equal(CheckoutRejection.TimedOut, Rejection(waiting).Reason);
+    }
+
+    [Fact]
     public void Should_tell_the_waiting_requests_at_once_when_the_pool_is_abandoned()
     {
         var pool = Pool();
