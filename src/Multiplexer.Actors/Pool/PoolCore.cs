@@ -7,7 +7,7 @@ namespace Multiplexer.Actors.Pool;
 /// the wait queue, leases, overflow and retirement, recycling, crash-loop and stop. Each call takes one
 /// event and returns what to do about it (<see cref="PoolDecision"/>s); time comes from the clock given.
 /// <see cref="PoolActor"/> is its only user and owner. This file is the request path, checkout to check-in;
-/// the lifecycle, the surplus and recycling have a file each.
+/// the lifecycle, the surplus, recycling, the requests on the workers and the waiting ones' timeout have a file each.
 /// </summary>
 internal sealed partial class PoolCore
 {
