@@ -15,9 +15,6 @@ public sealed record HttpSettings(
     long? MaxRequestBody,
     TimeSpan DrainTimeout)
 {
-    /// <summary>A request still on its worker after this long is logged once and counted; zero turns it off.</summary>
-    public TimeSpan SlowRequest { get; init; } = SettingKeys.Http.SlowRequest.Default;
-
     /// <summary>On SIGTERM, how long requests are still served while /healthz already fails.</summary>
     public TimeSpan ShutdownDelay { get; init; } = SettingKeys.Http.ShutdownDelay.Default;
 

@@ -100,7 +100,6 @@ public static class SettingsLoader
             v.Get(HttpKeys.MaxRequestBody),
             v.Get(HttpKeys.DrainTimeout))
         {
-            SlowRequest = v.Get(HttpKeys.SlowRequest),
             ShutdownDelay = v.Get(HttpKeys.ShutdownDelay),
             Tls = v.Has(HttpKeys.TlsCertificate) ? new TlsSettings(v.Get(HttpKeys.TlsCertificate), v.Get(HttpKeys.TlsKey)) : null,
         };

@@ -101,7 +101,7 @@ public sealed class PoolActor : ReceiveActor
                     worker.Actor.Tell(new RecycleWorker(replace.Reason));
                     break;
                 case ScheduleRetirementCheck check:
-                    ScheduleRetirementCheck(check.At);
+                    Reschedule(ref _retirementTimer, RetirementDue.Instance, check.At);
                     break;
                 case ScheduleSlowCheck check:
                     Reschedule(ref _slowTimer, SlowCheckDue.Instance, check.At);
@@ -173,13 +173,6 @@ public sealed class PoolActor : ReceiveActor
     {
         _stopRequester = Sender;
         Apply(_core.Stop());
-    }
-
-    private void ScheduleRetirementCheck(DateTimeOffset at)
-    {
-        var due = at - _clock.GetUtcNow();
-        _retirementTimer ??= Timer(RetirementDue.Instance);
-        _retirementTimer.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Sets a one-shot timer (made on first use) to tell the pool <paramref name="message"/> at <paramref name="at"/>; null stops it.</summary>

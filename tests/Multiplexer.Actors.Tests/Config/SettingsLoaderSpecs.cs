@@ -234,7 +234,7 @@ public sealed class SettingsLoaderSpecs : IDisposable
         var settings = SettingsLoader.Parse(hocon, _dir.Path);
 
         Assert.Equal(2, settings.Pool.MinSpare);
-        Assert.Equal((TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)), (settings.Http.SlowRequest, settings.Http.ShutdownDelay));
+        Assert.Equal((TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)), (settings.Pool.SlowRequest, settings.Http.ShutdownDelay));
         Assert.Equal("s3cret", settings.Admin.Token);
     }
 
@@ -244,7 +244,7 @@ public sealed class SettingsLoaderSpecs : IDisposable
         var settings = SettingsLoader.Parse(Minimal, _dir.Path);
 
         Assert.Equal(0, settings.Pool.MinSpare);
-        Assert.Equal((TimeSpan.FromSeconds(10), TimeSpan.Zero), (settings.Http.SlowRequest, settings.Http.ShutdownDelay));
+        Assert.Equal((TimeSpan.FromSeconds(10), TimeSpan.Zero), (settings.Pool.SlowRequest, settings.Http.ShutdownDelay));
         Assert.Equal("", settings.Admin.Token);
     }
 
@@ -258,7 +258,7 @@ public sealed class SettingsLoaderSpecs : IDisposable
     {
         var settings = SettingsLoader.Parse($"{Minimal}\nmultiplexer.http {{ {http} }}", _dir.Path);
 
-        Assert.Equal(TimeSpan.FromSeconds(seconds), settings.Http.SlowRequest);
+        Assert.Equal(TimeSpan.FromSeconds(seconds), settings.Pool.SlowRequest);
     }
 
     [Fact]

@@ -10,6 +10,7 @@ public sealed class ReloadPlanSpecs
     [Theory]
     [InlineData("multiplexer.pool { size = 4, max-overflow = 0, strategy = lifo, max-waiting = 10 }")]
     [InlineData("multiplexer.pool.checkout-timeout = 7s")]
+    [InlineData("multiplexer.http.slow-request = 3s")]
     [InlineData("multiplexer.http { proxy-timeout = 1m, request-buffering = off, response-buffering = off, buffer-memory = 1MB }")]
     [InlineData("multiplexer.service.max-requests = 1000")]
     public void Should_apply_pool_timeout_buffering_and_recycling_changes_at_once_without_replacing_workers(string change)

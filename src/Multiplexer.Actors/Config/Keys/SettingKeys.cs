@@ -100,7 +100,7 @@ internal static class SettingKeys
         { Check = Positive, Seed = SeedMapping.Milliseconds("http_proxy_timeout") };
 
         // Left out, the default gives way to a proxy-timeout it would not be below instead of failing a config that used to load.
-        public static readonly ScalarKey<TimeSpan> SlowRequest = new("multiplexer.http.slow-request", KeyTypes.Duration, TimeSpan.FromSeconds(10), s => s.Http.SlowRequest,
+        public static readonly ScalarKey<TimeSpan> SlowRequest = new("multiplexer.http.slow-request", KeyTypes.Duration, TimeSpan.FromSeconds(10), s => s.Pool.SlowRequest,
             "a request still on its worker after this long is logged once as a warning, the moment it passes it, and counted in `pool.slowRequests` (`0s` = off)")
         { Check = NotNegative, AdjustDefault = (v, slow) => slow < v.Get(ProxyTimeout) ? slow : TimeSpan.Zero };
 
